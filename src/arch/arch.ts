@@ -1,0 +1,199 @@
+/**
+ * @module arch/arch: an ArchSpec compiled into flat index tables for the simulator's hot path.
+ * Registers are numbered 0..nregs-1 across all classes, in class order; every storage place in
+ * the machine (pcpu register file, exception frame, C frame, save area) is indexed the same way.
+ */
+import { InputError, type InputIssue } from '../base/index.ts';
+import { ArchSpec, ENTRY_PATHS, type ArchSpecData, type EntryPathName } from './schema.ts';
+
+export const VOLATILE = 0;
+export const NONVOLATILE = 1;
+export const RESERVED = 2;
+
+export interface ClassInfo {
+  readonly name: string;
+  readonly index: number;
+  /** First register index of the class, and one past the last. */
+  readonly start: number;
+  readonly end: number;
+  readonly widthBits: number;
+  /** 64-bit words per register (a 128-bit VR is 2 words). */
+  readonly wordsPerReg: number;
+  readonly hvUses: boolean;
+  readonly role: 'int' | 'system' | 'fp' | 'vector';
+  readonly saveCycles: number;
+  readonly restoreCycles: number;
+}
+
+export interface EntryInfo {
+  readonly saves: Int32Array;
+  readonly runsSoftirqs: boolean;
+  readonly source: string;
+}
+
+export interface Arch {
+  readonly spec: ArchSpecData;
+  readonly name: string;
+  readonly nregs: number;
+  readonly regNames: readonly string[];
+  /** Class index per register. */
+  readonly regClass: Int32Array;
+  /** VOLATILE | NONVOLATILE | RESERVED per register. */
+  readonly regVolatility: Uint8Array;
+  readonly classes: readonly ClassInfo[];
+  /** Registers hypervisor C code uses (integer state). */
+  readonly hvRegs: Int32Array;
+  /** hvRegs that the ABI makes nonvolatile (callee-saved): r14–r31 on ppc64. */
+  readonly hvNonvolatile: Int32Array;
+  /** hvRegs that are not nonvolatile: what a volatile-only entry saves. */
+  readonly hvVolatile: Int32Array;
+  /** Every register: a full save. */
+  readonly allRegs: Int32Array;
+  readonly entry: Readonly<Record<EntryPathName, EntryInfo>>;
+  /** Resolve a selector list ("r14-r31", "lr", "gpr") to register indices; throws InputError naming `where`. */
+  resolve(selectors: readonly string[], where: string): Int32Array;
+  /** 64-bit words in a list of registers. */
+  words(regs: ArrayLike<number>): number;
+  /** 64-bit words and bytes per register (bytes rounded up: a 4-bit CR field counts 1 byte). */
+  readonly regWords: Int32Array;
+  readonly regBytes: Int32Array;
+  regIndex(name: string): number;
+}
+
+/** Validate raw data (from a built-in definition or a user's file) and compile it. */
+export function compileArch(raw: unknown, source: string): Arch {
+  const parsed = ArchSpec.safeParse(raw);
+  if (!parsed.success) {
+    const issues: InputIssue[] = parsed.error.issues.map((i) => ({
+      where: i.path.length ? i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top level)',
+      message: i.message,
+    }));
+    throw new InputError(source, issues);
+  }
+  return build(parsed.data, source);
+}
+
+function build(spec: ArchSpecData, source: string): Arch {
+  const regNames: string[] = [];
+  const regClassArr: number[] = [];
+  const classes: ClassInfo[] = [];
+  const issues: InputIssue[] = [];
+  spec.classes.forEach((c, ci) => {
+    const names = c.regs ?? Array.from({ length: c.count! }, (_, i) => `${c.prefix}${i}`);
+    const start = regNames.length;
+    for (const n of names) {
+      if (regNames.includes(n)) issues.push({ where: `classes[${ci}].regs`, message: `register "${n}" is defined twice` });
+      regNames.push(n);
+      regClassArr.push(ci);
+    }
+    classes.push({
+      name: c.name,
+      index: ci,
+      start,
+      end: regNames.length,
+      widthBits: c.widthBits,
+      wordsPerReg: Math.max(1, Math.ceil(c.widthBits / 64)),
+      hvUses: c.hvUses,
+      role: c.role,
+      saveCycles: c.save.cycles,
+      restoreCycles: c.restore.cycles,
+    });
+  });
+  const seen = new Set<string>();
+  spec.classes.forEach((c, ci) => {
+    if (seen.has(c.name)) issues.push({ where: `classes[${ci}].name`, message: `class "${c.name}" is defined twice` });
+    seen.add(c.name);
+  });
+  if (issues.length) throw new InputError(source, issues);
+
+  const nregs = regNames.length;
+  const index = new Map(regNames.map((n, i) => [n, i] as const));
+  const resolve = (selectors: readonly string[], where: string): Int32Array => {
+    const out = new Set<number>();
+    const bad: InputIssue[] = [];
+    for (const sel of selectors) {
+      const cls = classes.find((c) => c.name === sel);
+      if (cls) {
+        for (let r = cls.start; r < cls.end; r++) out.add(r);
+        continue;
+      }
+      const m = /^([a-z_]+)(\d+)-(?:[a-z_]+)?(\d+)$/i.exec(sel);
+      if (m) {
+        const [lo, hi] = [Number(m[2]), Number(m[3])];
+        if (lo > hi) bad.push({ where, message: `range "${sel}" runs backwards` });
+        for (let k = lo; k <= hi; k++) {
+          const r = index.get(`${m[1]}${k}`);
+          if (r === undefined) bad.push({ where, message: `"${sel}" names ${m[1]}${k}, which no class defines` });
+          else out.add(r);
+        }
+        continue;
+      }
+      const r = index.get(sel);
+      if (r === undefined) bad.push({ where, message: `"${sel}" is neither a register nor a class (registers look like ${regNames.slice(0, 3).join(', ')}…)` });
+      else out.add(r);
+    }
+    if (bad.length) throw new InputError(source, bad);
+    return Int32Array.from([...out].sort((a, b) => a - b));
+  };
+
+  const regVolatility = new Uint8Array(nregs);
+  spec.classes.forEach((c, ci) => {
+    const cls = classes[ci];
+    const dflt = c.volatility === 'volatile' ? VOLATILE : c.volatility === 'nonvolatile' ? NONVOLATILE : RESERVED;
+    regVolatility.fill(dflt, cls.start, cls.end);
+    const apply = (sels: string[] | undefined, v: number, field: string) => {
+      if (!sels) return;
+      for (const r of resolve(sels, `classes[${ci}].${field}`)) {
+        if (regClassArr[r] !== ci) throw new InputError(source, [{ where: `classes[${ci}].${field}`, message: `${regNames[r]} belongs to class "${classes[regClassArr[r]].name}", not "${c.name}"` }]);
+        regVolatility[r] = v;
+      }
+    };
+    apply(c.volatile, VOLATILE, 'volatile');
+    apply(c.nonvolatile, NONVOLATILE, 'nonvolatile');
+    apply(c.reserved, RESERVED, 'reserved');
+  });
+
+  const regClass = Int32Array.from(regClassArr);
+  const hv: number[] = [];
+  for (let r = 0; r < nregs; r++) if (classes[regClass[r]].hvUses) hv.push(r);
+  const hvRegs = Int32Array.from(hv);
+  const hvNonvolatile = hvRegs.filter((r) => regVolatility[r] === NONVOLATILE);
+  const hvVolatile = hvRegs.filter((r) => regVolatility[r] !== NONVOLATILE);
+  if (hvRegs.length === 0) throw new InputError(source, [{ where: 'classes', message: 'at least one class must have hvUses: true (the integer registers the hypervisor itself uses)' }]);
+
+  const entry = {} as Record<EntryPathName, EntryInfo>;
+  for (const p of ENTRY_PATHS) {
+    const e = spec.entry[p]!;
+    const saves = e.saves === 'full' ? hvRegs : e.saves === 'volatile' ? hvVolatile : resolve(e.saves, `entry.${p}.saves`);
+    entry[p] = { saves, runsSoftirqs: e.runsSoftirqs, source: e.source };
+  }
+
+  const wordsPerReg = Int32Array.from(regClassArr.map((ci) => classes[ci].wordsPerReg));
+  return {
+    spec,
+    name: spec.name,
+    nregs,
+    regNames,
+    regClass,
+    regVolatility,
+    classes,
+    hvRegs,
+    hvNonvolatile,
+    hvVolatile,
+    allRegs: Int32Array.from({ length: nregs }, (_, i) => i),
+    regWords: wordsPerReg,
+    regBytes: Int32Array.from(regClassArr.map((ci) => Math.ceil(classes[ci].widthBits / 8))),
+    entry,
+    resolve,
+    words(regs) {
+      let w = 0;
+      for (let i = 0; i < regs.length; i++) w += wordsPerReg[regs[i]];
+      return w;
+    },
+    regIndex(name) {
+      const r = index.get(name);
+      if (r === undefined) throw new Error(`no register ${name} in ${spec.name}`);
+      return r;
+    },
+  };
+}

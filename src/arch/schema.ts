@@ -1,0 +1,105 @@
+/**
+ * @module arch/schema: one schema for every architecture, built-in or loaded from a user's
+ * YAML/JSON file. An architecture is data: register classes with ABI volatility, what each
+ * exception entry path saves, the address-space switch, and a cycle cost model in which every
+ * figure carries a one-line source. The TypeScript types are inferred from the schema.
+ */
+import { z } from 'zod';
+
+/** A cost figure always says where it comes from (design.md: "costs are explainable"). */
+export const CostFigure = z
+  .object({
+    cycles: z.number().nonnegative().describe('cycles under this architecture\'s clock'),
+    source: z.string().min(3).describe('one line: where the figure comes from'),
+  })
+  .strict();
+
+export const Volatility = z.enum(['volatile', 'nonvolatile', 'reserved']);
+
+/** Register selector: "r14-r31", "lr", or a class name ("gpr") meaning every register of the class. */
+export const Selector = z.string().min(1);
+
+export const RegClass = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a lower-case name such as "gpr" or "fpr"'),
+    description: z.string().optional(),
+    /** Either explicit register names, or prefix + count ("r" × 32 → r0..r31). */
+    regs: z.array(z.string().min(1)).min(1).optional(),
+    prefix: z.string().min(1).optional(),
+    count: z.number().int().positive().max(256).optional(),
+    widthBits: z.number().int().positive().max(4096),
+    /** ABI volatility: a default for the class plus overrides by selector. */
+    volatility: Volatility,
+    nonvolatile: z.array(Selector).optional(),
+    volatile: z.array(Selector).optional(),
+    reserved: z.array(Selector).optional(),
+    /**
+     * True for the registers hypervisor C code itself uses (integer state). The hypervisor never
+     * touches the others (Xen is built without FP/vector code), so they stay live in the pcpu
+     * across an exception until a switch saves them.
+     */
+    hvUses: z.boolean(),
+    /** What guest software uses the class for; guest profiles pick classes by role. */
+    role: z.enum(['int', 'system', 'fp', 'vector']),
+    /** Cycles to save/restore the whole class at switch time, each with its source. */
+    save: CostFigure,
+    restore: CostFigure,
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (!c.regs && !(c.prefix && c.count)) {
+      ctx.addIssue({ code: 'custom', message: 'give either "regs" (names) or "prefix" and "count"', path: ['regs'] });
+    }
+  });
+
+export const ENTRY_PATHS = ['decrementer', 'hv-timer', 'hypercall', 'external', 'ipi', 'program-check'] as const;
+export const EntryPathName = z.enum(ENTRY_PATHS);
+export type EntryPathName = z.infer<typeof EntryPathName>;
+
+export const EntryPath = z
+  .object({
+    /** 'full': every register the hypervisor uses; 'volatile': those not nonvolatile; or a selector list. */
+    saves: z.union([z.literal('full'), z.literal('volatile'), z.array(Selector).min(1)]),
+    /** Whether this path runs softirqs (and so may reach schedule()) before returning to the guest. */
+    runsSoftirqs: z.boolean(),
+    source: z.string().min(3),
+  })
+  .strict();
+
+export const ArchSpec = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case name such as "ppc64"'),
+    description: z.string(),
+    abi: z.string().describe('the ABI the volatility follows, with its source'),
+    wordBits: z.union([z.literal(32), z.literal(64)]),
+    clockHz: z.number().positive(),
+    clockSource: z.string().min(3),
+    classes: z.array(RegClass).min(1),
+    entry: z.partialRecord(EntryPathName, EntryPath).superRefine((e, ctx) => {
+      for (const p of ENTRY_PATHS) {
+        if (!(p in e)) ctx.addIssue({ code: 'custom', message: `missing entry path "${p}" (need all of ${ENTRY_PATHS.join(', ')})`, path: [p] });
+      }
+    }),
+    addressSpace: z
+      .object({
+        kind: z.string().min(1).describe('e.g. "cr3", "sdr1+slb+tlbiel", "vttbr", "satp"'),
+        switch: CostFigure.describe('writing the page-table base and flushing'),
+        refillPerPage: CostFigure.describe('one TLB miss after the switch'),
+        workingSetPages: z.number().int().nonnegative().describe('pages a guest re-touches after its address space is switched in'),
+      })
+      .strict(),
+    cost: z
+      .object({
+        trap: CostFigure.describe('exception entry and return, excluding register saves'),
+        hypercall: CostFigure.describe('a null hypercall round trip'),
+        copyPerWord: CostFigure.describe('one machine word copied between registers, frame and save area'),
+        schedule: CostFigure.describe('one schedule() pass: lock, pick, unlock'),
+        ipi: CostFigure.describe('send an IPI and have it delivered'),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type ArchSpecInput = z.input<typeof ArchSpec>;
+export type ArchSpecData = z.output<typeof ArchSpec>;
+export type CostFigure = z.infer<typeof CostFigure>;

@@ -1,0 +1,160 @@
+/**
+ * @module check/checker: the oracle, attached to the hypervisor as an HvObserver. It never
+ * mutates the model (except the guest's own belief: after reporting a wrong read, the guest's
+ * shadow takes the value it read, so one corruption is reported once, not at every resume).
+ *
+ * - On every guest resume: every register equals the guest's shadow (read-your-own-writes).
+ * - At every pick: invariant 1. At every load: invariants 5 and 6. At every contextSaved:
+ *   invariant 3, judged on values: each register's latest value is in the save area, or live on
+ *   this pcpu (frame or registers) with the vcpu still marked dirty here so a sync can commit it.
+ * - After every step: invariants 1 (no vcpu current on two pcpus), 5 (no vcpu loaded on two
+ *   pcpus) and 7 (state loaded for a vcpu other than current only under idle).
+ */
+import { NONE, PHASE, type HvObserver, type HvState } from '../hv/index.ts';
+import type { Violation } from './violation.ts';
+import { locateValue, ownerName } from './locate.ts';
+
+export interface CheckerOptions {
+  /** Violations kept in full (all are counted). */
+  keep?: number;
+}
+
+export class Checker implements HvObserver {
+  readonly violations: Violation[] = [];
+  readonly counts: Record<string, number> = {};
+  total = 0;
+  private readonly keep: number;
+  private stamp: Int32Array = new Int32Array(0);
+  private stampOwner: Int32Array = new Int32Array(0);
+  private epoch = 0;
+
+  constructor(o: CheckerOptions = {}) {
+    this.keep = o.keep ?? 100;
+  }
+
+  private report(st: HvState, invariant: string, p: number, v: number | null, r: number | null, message: string): void {
+    this.total++;
+    this.counts[invariant] = (this.counts[invariant] ?? 0) + 1;
+    if (this.violations.length >= this.keep) return;
+    this.violations.push({
+      invariant,
+      step: st.step,
+      time: Number((st.pcpus[p].clock / st.cfg.arch.spec.clockHz).toFixed(9)),
+      pcpu: p,
+      vcpu: v === null ? null : st.vcpus[v].name,
+      register: r === null ? null : st.cfg.arch.regNames[r],
+      message,
+    });
+  }
+
+  onResume(st: HvState, p: number, v: number): void {
+    const regs = st.pcpus[p].regs;
+    const vc = st.vcpus[v];
+    const shadow = vc.shadow;
+    const n = shadow.length;
+    for (let r = 0; r < n; r++) {
+      if (regs.val[r] === shadow[r]) continue;
+      const name = st.cfg.arch.regNames[r];
+      const where = locateValue(st, r, shadow[r]);
+      const own = regs.own[r];
+      const whose = own === vc.domain ? `an older value of its own domain ${ownerName(st, own)}` : `a value owned by ${ownerName(st, own)}`;
+      this.report(
+        st,
+        'guest-state',
+        p,
+        v,
+        r,
+        `${vc.name} resumed on pcpu ${p} and read ${name} = ${whose}, not its last write; ` +
+          (where.length ? `its value was left in ${where.join(' and ')}` : 'its value is nowhere any more (lost)'),
+      );
+      shadow[r] = regs.val[r];
+    }
+  }
+
+  onPick(st: HvState, p: number, next: number): void {
+    const nv = st.vcpus[next];
+    if (nv.isIdle) return;
+    if (nv.isRunning) {
+      const on = st.pcpus.find((q) => q.id !== p && (q.current === next || q.prev === next));
+      this.report(st, 'inv1', p, next, null, `pcpu ${p} picked ${nv.name} while it is still is_running${on ? ` on pcpu ${on.id}` : ''}`);
+    }
+  }
+
+  onLoad(st: HvState, p: number, v: number): void {
+    const vc = st.vcpus[v];
+    if (vc.dirtyPcpu !== NONE && vc.dirtyPcpu !== p) {
+      this.report(st, 'inv6', p, v, null, `pcpu ${p} loads ${vc.name} while its state is still dirty on pcpu ${vc.dirtyPcpu} (not flushed back first)`);
+    }
+    for (const q of st.pcpus) {
+      if (q.id === p) continue;
+      for (let c = 0; c < q.loaded.length; c++) {
+        if (q.loaded[c] === v) {
+          this.report(st, 'inv5', p, v, null, `pcpu ${p} loads ${vc.name} while pcpu ${q.id} still holds its ${st.cfg.arch.classes[c].name} state`);
+          return;
+        }
+      }
+    }
+  }
+
+  onContextSaved(st: HvState, p: number, prev: number): void {
+    const pc = st.pcpus[p];
+    const vc = st.vcpus[prev];
+    const a = st.cfg.arch;
+    for (let r = 0; r < a.nregs; r++) {
+      const want = vc.shadow[r];
+      if (vc.area.val[r] === want) continue;
+      const heldHere = pc.loaded[a.regClass[r]] === prev && vc.dirtyPcpu === p;
+      const live = pc.frameValid[r] ? pc.frame.val[r] : pc.regs.val[r];
+      if (heldHere && live === want) continue;
+      const where = locateValue(st, r, want);
+      this.report(
+        st,
+        'inv3',
+        p,
+        prev,
+        r,
+        `contextSaved(${vc.name}) on pcpu ${p} clears is_running, but ${a.regNames[r]} is neither in its save area nor held where a sync can commit it; ` +
+          (where.length ? `the guest's value is in ${where.join(' and ')}` : "the guest's value is lost"),
+      );
+      return; // one report per contextSaved: the first register tells the story
+    }
+  }
+
+  onStep(st: HvState): void {
+    const P = st.pcpus.length;
+    if (this.stamp.length !== st.vcpus.length) {
+      this.stamp = new Int32Array(st.vcpus.length);
+      this.stampOwner = new Int32Array(st.vcpus.length);
+    }
+    const e1 = ++this.epoch;
+    const e2 = ++this.epoch;
+    for (let p = 0; p < P; p++) {
+      const pc = st.pcpus[p];
+      const cur = pc.current;
+      // Invariant 1: no guest vcpu is current on two pcpus.
+      if (cur !== pc.idle) {
+        if (this.stamp[cur] === e1) this.report(st, 'inv1', p, cur, null, `${st.vcpus[cur].name} is current on pcpu ${p} and on pcpu ${this.stampOwner[cur]}`);
+        this.stamp[cur] = e1;
+        this.stampOwner[cur] = p;
+      }
+    }
+    for (let p = 0; p < P; p++) {
+      const pc = st.pcpus[p];
+      const l = pc.loaded;
+      let last = -2;
+      for (let c = 0; c < l.length; c++) {
+        const v = l[c];
+        if (v === last || st.vcpus[v].isIdle) continue;
+        last = v;
+        // Invariant 5: a vcpu's state is loaded on at most one pcpu.
+        if (this.stamp[v] === e2 && this.stampOwner[v] !== p) this.report(st, 'inv5', p, v, null, `${st.vcpus[v].name}'s state is loaded on pcpu ${p} and on pcpu ${this.stampOwner[v]}`);
+        this.stamp[v] = e2;
+        this.stampOwner[v] = p;
+        // Invariant 7: lazily held state only under idle (mid-switch phases excepted: there current is still prev, or next is being loaded).
+        if (v !== pc.current && pc.current !== pc.idle && (pc.phase === PHASE.GUEST || pc.phase === PHASE.SOFTIRQ)) {
+          this.report(st, 'inv7', p, v, null, `pcpu ${p} runs ${st.vcpus[pc.current].name} while still holding ${st.vcpus[v].name}'s state`);
+        }
+      }
+    }
+  }
+}

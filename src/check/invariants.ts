@@ -1,0 +1,53 @@
+/**
+ * @module check/invariants: the invariants of reference/xen-context-switch.md §5, each with its
+ * id, its sentence and the Xen code that enforces it, plus the guest's own property
+ * (read-your-own-writes). The checker names these ids in every Violation.
+ */
+
+export interface InvariantInfo {
+  readonly id: string;
+  readonly sentence: string;
+  readonly xen: string;
+}
+
+export const INVARIANTS: readonly InvariantInfo[] = [
+  {
+    id: 'guest-state',
+    sentence: 'Every register a guest can see holds the value the guest last wrote to it (read-your-own-writes).',
+    xen: 'the context_switch() contract: "the context is saved to memory" (sched.h, 1198a6a99f); kernel-tla fpsimd.tla read_fpsimd',
+  },
+  {
+    id: 'inv1',
+    sentence: 'A vcpu executes on at most one pcpu: schedule() never picks a vcpu that is is_running elsewhere.',
+    xen: 'ASSERT(!next->is_running) in schedule() (af8becc6b9); credit __csched_vcpu_is_migrateable',
+  },
+  {
+    id: 'inv2',
+    sentence: 'v->processor changes only while v is not running.',
+    xen: 'vcpu_migrate() returns early if v->is_running; vcpu_schedule_lock() re-checks v->processor',
+  },
+  {
+    id: 'inv3',
+    sentence: 'is_running is cleared only after the vcpu\'s state is committed to memory, or held lazily where sync_vcpu_execstate() can commit it.',
+    xen: 'context_saved(): smp_wmb(); prev->is_running = 0 (1198a6a99f, 90bc7dea0e)',
+  },
+  {
+    id: 'inv5',
+    sentence: 'A vcpu\'s live state is held by at most one pcpu.',
+    xen: 'ASSERT(cpus_weight(dirty_mask) <= 1); v->dirty_cpu since df8234fd2c',
+  },
+  {
+    id: 'inv6',
+    sentence: 'Before a pcpu loads a vcpu, any copy of its state held lazily elsewhere is flushed back first.',
+    xen: 'context_switch(): flush_tlb_mask(next->vcpu_dirty_cpumask) / FLUSH_VCPU_STATE, then ASSERT(!vcpu_cpu_dirty(next)) (1088bc0f6d)',
+  },
+  {
+    id: 'inv7',
+    sentence: 'Lazily held state exists only while the holding pcpu runs its idle vcpu.',
+    xen: 'context_switch() lazy branch only if next is idle or curr_vcpu == next; __sync_local_execstate() ASSERT(current == idle)',
+  },
+];
+
+export function invariantInfo(id: string): InvariantInfo | undefined {
+  return INVARIANTS.find((i) => i.id === id);
+}

@@ -1,0 +1,25 @@
+/** @module cli/args: flag parsing helpers that turn bad values into InputErrors naming the flag. */
+import { readFileSync } from 'node:fs';
+import { InputError } from '../base/index.ts';
+import { getArch, loadArchText, type Arch } from '../arch/index.ts';
+
+export function intFlag(flag: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text.trim())) throw new InputError(flag, [{ where: flag, message: `"${text}" is not a whole number (expected ${min}..${max})` }]);
+  const n = Number(text);
+  if (n < min || n > max) throw new InputError(flag, [{ where: flag, message: `${n} is out of range (expected ${min}..${max})` }]);
+  return n;
+}
+
+/** --arch NAME (built-in) or FILE (.yaml/.yml/.json, or any path with a slash). */
+export function resolveArch(value: string): Arch {
+  if (/\.(ya?ml|json)$/i.test(value) || value.includes('/')) {
+    let text: string;
+    try {
+      text = readFileSync(value, 'utf8');
+    } catch (e) {
+      throw new InputError('--arch', [{ where: '--arch', message: `cannot read architecture file "${value}": ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+    }
+    return loadArchText(text, value);
+  }
+  return getArch(value);
+}

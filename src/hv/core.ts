@@ -1,0 +1,327 @@
+/**
+ * @module hv/core: the generic scheduling mechanism — Xen's common/schedule.c and the parts of
+ * arch code every design shares (exception entry and exit, interrupts, IPIs, timers, wake,
+ * block, yield). Each exported `do*` function is one atomic step of one pcpu; between steps
+ * IRQs are enabled, so an IPI can be taken at any step boundary (the IPI protocol of 89e23317ba:
+ * a pcpu spinning for a flush acknowledgement still serves the flush IPIs sent to it).
+ *
+ * schedule() as Xen 4.x does it (reference §1.2, §7), split into the steps a remote pcpu can
+ * observe:
+ *   SOFTIRQ      lock; next = do_schedule(); next.isRunning = 1; unlock   (or continue_running)
+ *   SWITCH_PREP  contextSwitch starts, IRQs on: pull next's state off its dirty pcpu (flush IPI)
+ *   SYNC_WAIT    spin until that pcpu acknowledges, serving our own IPIs meanwhile
+ *   SWITCH       IRQs off: current = next; the design's state switch; IRQs on
+ *   SAVED        contextSaved(prev): prev.isRunning = 0, act on a pending migration; then the
+ *                tail: return to next's guest code, or the idle loop
+ */
+import { ENTRY_PATHS, type EntryPathName } from '../arch/index.ts';
+import { copyRegs, IPI_FLUSH, IPI_RESCHED } from '../machine/index.ts';
+import { charge, hvClobber, restoreFrame } from './ops.ts';
+import { NONE, PHASE, RUNSTATE, vcpuRunnable, type HvState } from './model.ts';
+
+export const PATH = Object.fromEntries(ENTRY_PATHS.map((p, i) => [p, i])) as Record<EntryPathName, number>;
+
+/** Exception entry from guest code on pcpu p: the stub saves its registers into the frame, then C code clobbers scratch. */
+export function enterFromGuest(st: HvState, p: number, path: number): void {
+  const pc = st.pcpus[p];
+  const cfg = st.cfg;
+  const saves = cfg.entrySaves[path];
+  copyRegs(pc.regs, pc.frame, saves);
+  for (let i = 0; i < saves.length; i++) pc.frameValid[saves[i]] = 1;
+  const name = ENTRY_PATHS[path];
+  const words = cfg.arch.words(saves);
+  st.metrics.entries[name]++;
+  st.metrics.entryWords[name] += words;
+  charge(st, p, 'entry', words * cfg.arch.spec.cost.copyPerWord.cycles);
+  charge(st, p, 'trap', name === 'hypercall' ? cfg.arch.spec.cost.hypercall.cycles : cfg.arch.spec.cost.trap.cycles);
+  // Hypervisor C code now uses every register the stub saved, and every volatile one.
+  hvClobber(st, p, saves);
+  hvClobber(st, p, cfg.arch.hvVolatile);
+  pc.entryPath = path;
+}
+
+/** The assembly exit path: back into current's guest code, where the checker looks. */
+export function exitToGuest(st: HvState, p: number): void {
+  const pc = st.pcpus[p];
+  if (st.cfg.design.exitToGuest) st.cfg.design.exitToGuest(st, p);
+  else restoreFrame(st, p);
+  pc.entryPath = NONE;
+  pc.phase = PHASE.GUEST;
+  st.metrics.resumes++;
+  st.cfg.observer?.onResume(st, p, pc.current);
+}
+
+/** Whether the way back to the guest tests for softirqs first (x86 test_all_events; PPC hcall/HDEC only). */
+function exitRunsSoftirqs(st: HvState, p: number): boolean {
+  const path = st.pcpus[p].entryPath;
+  return path === NONE ? true : st.cfg.arch.entry[ENTRY_PATHS[path]].runsSoftirqs;
+}
+
+/**
+ * An interrupt or exception on pcpu p. From guest code it goes through the entry path; in the
+ * hypervisor (idle loop, spinning in a switch) the handler nests and returns to where it was.
+ */
+function interrupt(st: HvState, p: number, path: number, handler: () => void): void {
+  const pc = st.pcpus[p];
+  const fromGuest = pc.phase === PHASE.GUEST;
+  if (fromGuest) enterFromGuest(st, p, path);
+  else charge(st, p, 'trap', st.cfg.arch.spec.cost.trap.cycles);
+  handler();
+  if (fromGuest) {
+    if (pc.softirq && exitRunsSoftirqs(st, p)) pc.phase = PHASE.SOFTIRQ;
+    else exitToGuest(st, p);
+  } else if (pc.phase === PHASE.IDLE && pc.softirq) pc.phase = PHASE.SOFTIRQ;
+}
+
+/** Send an IPI; it can be taken once the interconnect has carried it (the IPI cost figure). */
+export function sendIpi(st: HvState, from: number, to: number, kind: number): void {
+  st.pcpus[to].ipis.push({ kind, from, at: st.pcpus[from].clock + st.cfg.arch.spec.cost.ipi.cycles });
+  st.metrics.ipis++;
+  charge(st, from, 'ipi', st.cfg.arch.spec.cost.ipi.cycles);
+}
+
+/** Re-arm the hypervisor timer: next tick while a guest runs, slice end; idle pcpus are tickless. */
+function armTimer(st: HvState, p: number): void {
+  const pc = st.pcpus[p];
+  if (pc.current === pc.idle && pc.phase !== PHASE.GUEST) {
+    pc.timerAt = Infinity;
+    return;
+  }
+  if (pc.nextTick <= pc.clock) pc.nextTick = pc.clock + st.cfg.tickCycles;
+  pc.timerAt = Math.min(pc.nextTick, pc.sliceEnd);
+}
+
+// ---------------------------------------------------------------------------------------------
+// schedule() and contextSwitch(), one step each.
+
+/** SOFTIRQ: schedule(): lock, pick, is_running, unlock (reference §1.2 steps 1–7). */
+export function doSchedule(st: HvState, p: number): void {
+  const pc = st.pcpus[p];
+  pc.softirq = false;
+  charge(st, p, 'schedule', st.cfg.arch.spec.cost.schedule.cycles);
+  const prev = pc.current;
+  const { next, slice } = st.cfg.sched.doSchedule(st, p, pc.clock);
+  pc.sliceEnd = pc.clock + slice;
+  const pv = st.vcpus[prev];
+  if (next === prev) {
+    // continue_running(prev): no switch.
+    if (pv.isIdle) {
+      pc.phase = PHASE.IDLE;
+      pc.timerAt = Infinity;
+    } else {
+      armTimer(st, p);
+      exitToGuest(st, p);
+    }
+    return;
+  }
+  const nv = st.vcpus[next];
+  st.cfg.observer?.onPick?.(st, p, next);
+  // ASSERT(!next->is_running); next->is_running = 1;  — still under the lock.
+  nv.isRunning = true;
+  if (!pv.isIdle && pv.runstate === RUNSTATE.RUNNING) pv.runstate = vcpuRunnable(pv) ? RUNSTATE.RUNNABLE : RUNSTATE.BLOCKED;
+  nv.runstate = RUNSTATE.RUNNING;
+  pc.prev = prev;
+  pc.next = next;
+  pc.phase = PHASE.SWITCH_PREP;
+  st.metrics.switches++;
+}
+
+/** SWITCH_PREP: contextSwitch() begins with IRQs on: pull next's state off its dirty pcpu first. */
+export function doSwitchPrep(st: HvState, p: number): void {
+  const pc = st.pcpus[p];
+  const q = st.cfg.design.dirtyElsewhere ? st.cfg.design.dirtyElsewhere(st, p, pc.next) : NONE;
+  if (q !== NONE) {
+    st.metrics.remoteSyncs++;
+    sendIpi(st, p, q, IPI_FLUSH);
+    pc.waitPcpu = q;
+    pc.ackAt = NONE;
+    pc.phase = PHASE.SYNC_WAIT;
+  } else pc.phase = PHASE.SWITCH;
+}
+
+/** SYNC_WAIT, once acknowledged: the flush returned, the remote state is in memory. */
+export function doSyncDone(st: HvState, p: number): void {
+  const pc = st.pcpus[p];
+  pc.clock = Math.max(pc.clock, pc.ackAt);
+  pc.waitPcpu = NONE;
+  pc.ackAt = NONE;
+  pc.phase = PHASE.SWITCH;
+}
+
+/** SWITCH: local_irq_disable(); set_current(next); the design's switch; local_irq_enable(). */
+export function doSwitch(st: HvState, p: number): void {
+  const pc = st.pcpus[p];
+  pc.current = pc.next;
+  st.cfg.design.contextSwitch(st, p, pc.prev, pc.next);
+  pc.phase = PHASE.SAVED;
+}
+
+/**
+ * contextSaved(prev) (common/schedule.c context_saved(), 1198a6a99f; barriers 90bc7dea0e;
+ * migration hook 97bfffea3c): clear is_running only now that prev's state is committed or
+ * syncable, then act on a migration requested while it was running.
+ */
+export function contextSaved(st: HvState, p: number, prev: number): void {
+  const pv = st.vcpus[prev];
+  if (pv.isIdle) {
+    pv.isRunning = false;
+    return;
+  }
+  st.cfg.observer?.onContextSaved(st, p, prev);
+  pv.isRunning = false;
+  if (pv.migrating) vcpuMigrate(st, prev);
+}
+
+/** SAVED: contextSaved(prev), then schedule_tail: into next's guest code or the idle loop. */
+export function doSaved(st: HvState, p: number): void {
+  const pc = st.pcpus[p];
+  contextSaved(st, p, pc.prev);
+  pc.prev = NONE;
+  pc.next = NONE;
+  if (pc.current === pc.idle) {
+    pc.entryPath = NONE;
+    pc.phase = pc.softirq ? PHASE.SOFTIRQ : PHASE.IDLE;
+    pc.timerAt = Infinity;
+    return;
+  }
+  armTimer(st, p);
+  if (pc.softirq && exitRunsSoftirqs(st, p)) pc.phase = PHASE.SOFTIRQ;
+  else exitToGuest(st, p);
+}
+
+/**
+ * vcpu_migrate(v) (4.0): only once v is not running; it moves to a pcpu its affinity allows
+ * and is woken there. Called from contextSaved() when the request came while it ran.
+ */
+export function vcpuMigrate(st: HvState, v: number): void {
+  const vc = st.vcpus[v];
+  if (vc.isRunning || !vc.migrating) return;
+  vc.migrating = false;
+  let target = vc.processor;
+  if (!((vc.affinity >>> target) & 1)) {
+    for (const pc of st.pcpus) if (pc.online && (vc.affinity >>> pc.id) & 1) { target = pc.id; break; }
+  }
+  if (target !== vc.processor) st.metrics.migrations++;
+  st.cfg.sched.sleep(st, v);
+  vc.processor = target;
+  if (vcpuRunnable(vc)) wakeOn(st, vc.processor, v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interrupts, guest hypercalls and timers.
+
+/** vcpu_wake(v) handled on pcpu `on`: queue it and tickle the pcpus the policy names. */
+function wakeOn(st: HvState, on: number, v: number): void {
+  const tickles = st.cfg.sched.wake(st, v, st.pcpus[on].clock);
+  for (const t of tickles) {
+    if (t === on) st.pcpus[on].softirq = true;
+    else sendIpi(st, on, t, IPI_RESCHED);
+  }
+}
+
+/**
+ * An I/O completion interrupt on pcpu v.wakePcpu wakes blocked vcpu v: vcpu_wake() runs there
+ * (evtchn_send → vcpu_unblock → vcpu_wake), and tickles v's pcpu with an IPI if that is another.
+ */
+export function doWake(st: HvState, v: number): void {
+  const vc = st.vcpus[v];
+  const p = vc.wakePcpu;
+  const pc = st.pcpus[p];
+  pc.clock = Math.max(pc.clock, vc.wakeAt);
+  interrupt(st, p, PATH.external, () => {
+    vc.wakeAt = Infinity;
+    if (vc.runstate !== RUNSTATE.BLOCKED) return;
+    vc.runstate = RUNSTATE.RUNNABLE;
+    if (vcpuRunnable(vc)) wakeOn(st, p, v);
+  });
+}
+
+/** The hypervisor timer on pcpu p: the scheduler tick and the end of the slice. */
+export function doTimer(st: HvState, p: number): void {
+  const pc = st.pcpus[p];
+  pc.clock = Math.max(pc.clock, pc.timerAt);
+  interrupt(st, p, PATH['hv-timer'], () => {
+    if (pc.clock >= pc.nextTick) {
+      if (st.cfg.sched.tick(st, p, pc.clock)) pc.softirq = true;
+      pc.nextTick = pc.clock + st.cfg.tickCycles;
+    }
+    if (pc.clock >= pc.sliceEnd) {
+      // s_timer fired: the slice is over; schedule() will set the next one.
+      pc.softirq = true;
+      pc.sliceEnd = Infinity;
+    }
+    armTimer(st, p);
+  });
+}
+
+/** Take the oldest pending IPI on pcpu p. */
+export function doIpi(st: HvState, p: number): void {
+  const pc = st.pcpus[p];
+  const ipi = pc.ipis.shift()!;
+  pc.clock = Math.max(pc.clock, ipi.at);
+  interrupt(st, p, PATH.ipi, () => {
+    if (ipi.kind === IPI_FLUSH) {
+      // invalidate_interrupt(): FLUSH_VCPU_STATE syncs lazily held state, then acknowledges.
+      if (st.cfg.design.syncLocal?.(st, p)) st.metrics.localSyncs++;
+      const sender = st.pcpus[ipi.from];
+      if (sender.phase === PHASE.SYNC_WAIT && sender.waitPcpu === p) sender.ackAt = pc.clock;
+    } else if (ipi.kind === IPI_RESCHED) {
+      pc.softirq = true;
+    }
+  });
+}
+
+export const GUEST_OP = { NONE: 0, HYPERCALL: 1, YIELD: 2, BLOCK: 3, TIMER: 4 } as const;
+export const GUEST_OP_NAMES = ['run', 'hypercall', 'yield', 'block', 'guest-timer'] as const;
+
+/**
+ * Guest code on pcpu p runs for `len` cycles, writing its next registers (every one it uses, in
+ * turn), then does `op`: nothing, a null hypercall, SCHEDOP_yield, SCHEDOP_block (blocked for
+ * `arg` cycles, woken
+ * by an interrupt on pcpu `irq`), or takes its own timer interrupt (the decrementer path).
+ */
+export function doGuest(st: HvState, p: number, len: number, op: number, arg: number, irq: number): void {
+  const pc = st.pcpus[p];
+  const v = pc.current;
+  const vc = st.vcpus[v];
+  pc.clock += len;
+  vc.guestCycles += len;
+  st.metrics.guestSegments++;
+  const regs = st.cfg.profileRegs[vc.profile];
+  const n = st.cfg.profiles[vc.profile].writesPerSegment;
+  const own = vc.domain;
+  for (let k = 0; k < n; k++) {
+    const r = regs[vc.writeCursor];
+    vc.writeCursor = vc.writeCursor + 1 === regs.length ? 0 : vc.writeCursor + 1;
+    const tok = st.nextToken;
+    st.nextToken = (tok + 1) >>> 0;
+    pc.regs.val[r] = tok;
+    pc.regs.own[r] = own;
+    vc.shadow[r] = tok;
+  }
+  switch (op) {
+    case GUEST_OP.NONE:
+      return;
+    case GUEST_OP.HYPERCALL:
+      interrupt(st, p, PATH.hypercall, () => {});
+      return;
+    case GUEST_OP.YIELD:
+      interrupt(st, p, PATH.hypercall, () => {
+        st.cfg.sched.yield?.(st, v);
+        pc.softirq = true;
+      });
+      return;
+    case GUEST_OP.BLOCK:
+      interrupt(st, p, PATH.hypercall, () => {
+        vc.runstate = RUNSTATE.BLOCKED;
+        vc.wakeAt = pc.clock + arg;
+        vc.wakePcpu = irq >= 0 && irq < st.pcpus.length ? irq : p;
+        st.cfg.sched.sleep(st, v);
+        pc.softirq = true;
+      });
+      return;
+    case GUEST_OP.TIMER:
+      interrupt(st, p, PATH.decrementer, () => {});
+      return;
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * @module hv/model: the hypervisor's state record — domains, vcpus, the per-pcpu scheduling
+ * bookkeeping — plus the metrics the run accumulates. One plain, serialisable object: the
+ * explorer clones and hashes it, the random driver mutates it in place.
+ *
+ * Vocabulary (design.md): `current` is whom the scheduler says runs on a pcpu; `loaded`
+ * (Xen's per_cpu(curr_vcpu), tracked per register class) is whose values are really in the
+ * pcpu's registers; `dirtyPcpu` (Xen's v->dirty_cpu) is the pcpu holding a vcpu's
+ * uncommitted state.
+ */
+import type { Arch, EntryPathName } from '../arch/index.ts';
+import type { Pcpu, RegStore } from '../machine/index.ts';
+import type { GuestProfile } from '../guest/index.ts';
+import type { SwitchDesign } from './switch/types.ts';
+import type { Scheduler } from './sched/types.ts';
+
+/** Where a pcpu stands between two atomic steps. IRQs are enabled at every boundary. */
+export const PHASE = {
+  /** A guest vcpu (`current`) runs guest code. */
+  GUEST: 0,
+  /** The idle vcpu runs the idle loop. */
+  IDLE: 1,
+  /** In the hypervisor with SCHEDULE_SOFTIRQ pending: next step is schedule() (lock, pick, unlock). */
+  SOFTIRQ: 2,
+  /** schedule() picked next != prev: next step is the start of contextSwitch (next's dirty pcpu check, IRQs on). */
+  SWITCH_PREP: 3,
+  /** contextSwitch sent a flush IPI to `waitPcpu` and spins, IRQs on, until it is acknowledged (89e23317ba). */
+  SYNC_WAIT: 4,
+  /** Next step: IRQs off, set current = next, the design's state switch. */
+  SWITCH: 5,
+  /** Next step: contextSaved(prev), then return to the guest or the idle loop. */
+  SAVED: 6,
+} as const;
+export const PHASE_NAMES = ['guest', 'idle', 'softirq', 'switch-prep', 'sync-wait', 'switch', 'saved'] as const;
+
+export const RUNSTATE = { RUNNING: 0, RUNNABLE: 1, BLOCKED: 2, OFFLINE: 3 } as const;
+export const RUNSTATE_NAMES = ['running', 'runnable', 'blocked', 'offline'] as const;
+
+export const NONE = -1;
+
+export interface HvPcpu extends Pcpu {
+  /** Whom the scheduler says runs here (Xen `current`). Written by schedule()'s switch step. */
+  current: number;
+  /** Per register class: whose values are in this pcpu's registers (Xen `curr_vcpu`). Written by designs. */
+  loaded: Int32Array;
+  /** This pcpu's idle vcpu. */
+  readonly idle: number;
+  phase: number;
+  /** During a switch: prev and next, as schedule() chose them. */
+  prev: number;
+  next: number;
+  /** SYNC_WAIT: the pcpu whose flush acknowledgement we wait for, and when it came (NONE: not yet). */
+  waitPcpu: number;
+  ackAt: number;
+  /** SCHEDULE_SOFTIRQ pending. */
+  softirq: boolean;
+  /** The current hypervisor activation came from guest code through this entry path (NONE: from idle). */
+  entryPath: number;
+  /** Next hypervisor timer deadline (min of the scheduler tick and the slice end), in cycles. */
+  timerAt: number;
+  nextTick: number;
+  sliceEnd: number;
+}
+
+export interface Vcpu {
+  readonly id: number;
+  /** Domain index, or NONE for an idle vcpu. */
+  readonly domain: number;
+  readonly name: string;
+  readonly isIdle: boolean;
+  runstate: number;
+  /** Set under the schedule lock when picked; cleared by contextSaved (invariant 3). */
+  isRunning: boolean;
+  /** The pcpu whose runqueue holds this vcpu. Changes only while !isRunning (invariant 2). */
+  processor: number;
+  dirtyPcpu: number;
+  pauseCount: number;
+  migrating: boolean;
+  /** The save area in memory (struct vcpu's arch context). */
+  area: RegStore;
+  /** What the guest last wrote to each register: what it must read back. */
+  shadow: Uint32Array;
+  /** Blocked: when its I/O completes, and the pcpu whose interrupt wakes it (vcpu_wake() runs there). */
+  wakeAt: number;
+  wakePcpu: number;
+  readonly profile: number;
+  /** Next register the guest workload writes (walks every register it uses). */
+  writeCursor: number;
+  /** Affinity bitmask over pcpus. */
+  affinity: number;
+  /** Cycles of guest code this vcpu has run. */
+  guestCycles: number;
+}
+
+export interface Domain {
+  readonly id: number;
+  readonly name: string;
+  readonly weight: number;
+  /** Credit cap in percent of one pcpu; 0 = no cap. */
+  readonly cap: number;
+  readonly profile: string;
+  readonly vcpus: number[];
+}
+
+export interface Metrics {
+  switches: number;
+  lazySwitches: number;
+  wordsSaved: number;
+  wordsRestored: number;
+  bytesMoved: number;
+  ipis: number;
+  addressSpaceSwitches: number;
+  cycles: number;
+  /** Breakdown of `cycles`. */
+  cyclesBy: { entry: number; save: number; restore: number; schedule: number; ipi: number; addressSpace: number; trap: number };
+  /** Per entry path: exceptions taken, words stored into the frame on entry. */
+  entries: Record<EntryPathName, number>;
+  entryWords: Record<EntryPathName, number>;
+  remoteSyncs: number;
+  localSyncs: number;
+  migrations: number;
+  guestSegments: number;
+  resumes: number;
+}
+
+/** Fixed configuration of one run, shared by reference between clones. */
+export interface HvConfig {
+  readonly arch: Arch;
+  readonly design: SwitchDesign;
+  readonly sched: Scheduler;
+  readonly profiles: readonly GuestProfile[];
+  /** Per entry path index: the registers the design's entry stub saves. */
+  readonly entrySaves: readonly Int32Array[];
+  /** Per profile: the registers its guests write. */
+  readonly profileRegs: readonly Int32Array[];
+  /** Cycles of simulated time to run. */
+  readonly endCycles: number;
+  /** Scheduler tick period in cycles. */
+  readonly tickCycles: number;
+  observer: HvObserver | null;
+}
+
+export interface HvState {
+  readonly cfg: HvConfig;
+  pcpus: HvPcpu[];
+  vcpus: Vcpu[];
+  domains: Domain[];
+  /** Scheduler-owned state (plain data, cloned with the rest). */
+  schedData: any;
+  /** Steps taken. */
+  step: number;
+  /** Next fresh value token for a guest write. */
+  nextToken: number;
+  metrics: Metrics;
+}
+
+/**
+ * Hooks the checker (check/) attaches to. The hypervisor calls them at the points where the
+ * contract can be judged; it never depends on what they do.
+ */
+export interface HvObserver {
+  /** A guest vcpu is about to run guest code again on pcpu p (after an exception or a switch). */
+  onResume(st: HvState, p: number, v: number): void;
+  /** contextSaved(prev) on pcpu p is about to clear prev.isRunning. */
+  onContextSaved(st: HvState, p: number, prev: number): void;
+  /** schedule() on pcpu p picked `next` (about to set next.isRunning): invariant 1 is judged here. */
+  onPick?(st: HvState, p: number, next: number): void;
+  /** A design is about to load vcpu v's state on pcpu p. */
+  onLoad(st: HvState, p: number, v: number): void;
+  /** A remote reader is about to read v's save area (issue: remote operations). */
+  onRemoteRead?(st: HvState, p: number, v: number): void;
+  /** After every step. */
+  onStep(st: HvState): void;
+}
+
+export function newMetrics(): Metrics {
+  const perPath = () => ({ decrementer: 0, 'hv-timer': 0, hypercall: 0, external: 0, ipi: 0, 'program-check': 0 });
+  return {
+    switches: 0,
+    lazySwitches: 0,
+    wordsSaved: 0,
+    wordsRestored: 0,
+    bytesMoved: 0,
+    ipis: 0,
+    addressSpaceSwitches: 0,
+    cycles: 0,
+    cyclesBy: { entry: 0, save: 0, restore: 0, schedule: 0, ipi: 0, addressSpace: 0, trap: 0 },
+    entries: perPath(),
+    entryWords: perPath(),
+    remoteSyncs: 0,
+    localSyncs: 0,
+    migrations: 0,
+    guestSegments: 0,
+    resumes: 0,
+  };
+}
+
+export function isIdle(st: HvState, v: number): boolean {
+  return st.vcpus[v].isIdle;
+}
+
+/** Xen's vcpu_runnable(): not blocked, not paused, not migrating. */
+export function vcpuRunnable(v: Vcpu): boolean {
+  return v.runstate !== RUNSTATE.BLOCKED && v.runstate !== RUNSTATE.OFFLINE && v.pauseCount === 0 && !v.migrating;
+}

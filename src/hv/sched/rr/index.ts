@@ -1,0 +1,1 @@
+export { rr } from './rr.ts';

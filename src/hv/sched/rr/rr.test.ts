@@ -1,0 +1,4 @@
+import { runSchedulerConformance } from '../conformance.case.ts';
+import { rr } from './rr.ts';
+
+runSchedulerConformance(rr);

@@ -1,0 +1,51 @@
+/**
+ * @module hv/sched/types: the scheduler policy interface — Xen's `struct sched_ops` narrowed to
+ * what the model needs. The policy returns a decision; the core carries it out (it never touches
+ * switching machinery). Its state lives in st.schedData as plain data, so it clones and hashes
+ * with the rest of the simulation.
+ *
+ * Contract shared by every policy (and checked by the conformance suite):
+ * - doSchedule() runs under pcpu p's schedule lock. It re-queues prev (= p.current) if prev is a
+ *   runnable guest vcpu, and returns a vcpu that is not `isRunning` on another pcpu (invariant 1),
+ *   or p's idle vcpu. A vcpu taken from another pcpu's runqueue must not be `isRunning`
+ *   (credit's __csched_vcpu_is_migrateable) and gets `processor = p`.
+ * - wake() queues a vcpu that became runnable on v.processor and returns the pcpus to tickle.
+ * - sleep() removes a vcpu that stopped being runnable from its runqueue.
+ */
+import type { HvState } from '../model.ts';
+
+export interface Decision {
+  next: number;
+  /** Cycles until the slice ends (Infinity: no slice timer, e.g. idle). */
+  slice: number;
+}
+
+export interface Scheduler {
+  readonly name: string;
+  readonly summary: string;
+  readonly cites: readonly string[];
+  init(st: HvState): unknown;
+  wake(st: HvState, v: number, now: number): number[];
+  sleep(st: HvState, v: number): void;
+  doSchedule(st: HvState, p: number, now: number): Decision;
+  /** Periodic accounting tick on pcpu p. Returns true to request a reschedule. */
+  tick(st: HvState, p: number, now: number): boolean;
+  /** SCHEDOP_yield from v (optional). */
+  yield?(st: HvState, v: number): void;
+}
+
+/** Remove v from a runqueue array if present. */
+export function runqRemove(q: number[], v: number): boolean {
+  const i = q.indexOf(v);
+  if (i < 0) return false;
+  q.splice(i, 1);
+  return true;
+}
+
+/** Pcpus whose current vcpu is idle and which v may run on: candidates to tickle so they steal. */
+export function idlePcpusFor(st: HvState, v: number): number[] {
+  const out: number[] = [];
+  const aff = st.vcpus[v].affinity;
+  for (const pc of st.pcpus) if (pc.online && pc.current === pc.idle && pc.phase === 1 && (aff >>> pc.id) & 1) out.push(pc.id);
+  return out;
+}

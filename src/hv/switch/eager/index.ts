@@ -1,0 +1,1 @@
+export { eager } from './eager.ts';

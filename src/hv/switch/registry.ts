@@ -1,0 +1,17 @@
+/** @module hv/switch/registry: the built-in switch designs by name (the CLI's --design values). */
+import { InputError } from '../../base/index.ts';
+import type { SwitchDesign } from './types.ts';
+import { eager } from './eager/index.ts';
+import { xenX86Lazy } from './xen-x86-lazy/index.ts';
+
+export const DESIGNS: readonly SwitchDesign[] = [eager, xenX86Lazy];
+
+export function designNames(): string[] {
+  return DESIGNS.map((d) => d.name);
+}
+
+export function getDesign(name: string): SwitchDesign {
+  const d = DESIGNS.find((x) => x.name === name);
+  if (!d) throw new InputError('--design', [{ where: '--design', message: `unknown design "${name}"; expected one of ${designNames().join(', ')}` }]);
+  return d;
+}

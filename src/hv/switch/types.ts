@@ -1,0 +1,57 @@
+/**
+ * @module hv/switch/types: the contract between the scheduler core and a switch design — our
+ * version of Xen's `context_switch()` comment (xen/include/xen/sched.h since 1198a6a99f):
+ *
+ *   Called by the scheduler to switch to another VCPU. This function must call
+ *   context_saved(@prev) when the local CPU is no longer running in @prev's context, and
+ *   that context is saved to memory. Alternatively, if implementing lazy context switching,
+ *   it suffices to ensure that invoking sync_vcpu_execstate() will switch and commit
+ *   @prev's state.
+ *
+ * In lazyswitch the core runs the protocol's fixed skeleton (schedule(): lock, pick,
+ * is_running, unlock; then the steps below) and the design fills in the state movement.
+ * The core calls contextSaved(prev) itself, in the step after contextSwitch(), which is where
+ * x86 Xen calls it (after local_irq_enable(), reference §2.3).
+ */
+import type { Arch, EntryPathName } from '../../arch/index.ts';
+import type { HvState } from '../model.ts';
+
+export interface SwitchDesign {
+  /** Registry key, folder name and CLI value. */
+  readonly name: string;
+  /** One line for `lazyswitch list`. */
+  readonly summary: string;
+  /** The code it models: file, function, commit. */
+  readonly cites: readonly string[];
+  /** True when the design can run on `arch`, or the reason it cannot. */
+  supports(arch: Arch): true | string;
+  /**
+   * What the exception-entry stub saves into the frame on `path` (computed once per run).
+   * A design may keep the architecture's default (arch.entry[path].saves) or impose its own.
+   */
+  entrySaves(arch: Arch, path: EntryPathName): Int32Array;
+  /**
+   * Start of contextSwitch(prev, next), IRQs enabled: if next's state is still held by another
+   * pcpu, return that pcpu; the core sends it a flush IPI and waits for the acknowledgement
+   * (Xen: flush_tlb_mask(next->vcpu_dirty_cpumask) before local_irq_disable(), 89e23317ba).
+   * Absent: never.
+   */
+  dirtyElsewhere?(st: HvState, p: number, next: number): number;
+  /**
+   * The state switch, IRQs disabled, `current` already set to next. On return, prev's state is
+   * committed to its save area, or held on this pcpu so that syncLocal() can commit it; next's
+   * state is where the exit path (exitToGuest) will find it. Eager designs always move state;
+   * lazy ones may leave it in place and must count a lazy switch (st.metrics.lazySwitches).
+   */
+  contextSwitch(st: HvState, p: number, prev: number, next: number): void;
+  /**
+   * __sync_local_execstate(): if this pcpu lazily holds a vcpu's state, commit it now (the
+   * pcpu is running its idle vcpu). Returns true when a switch happened. Absent: nothing held.
+   */
+  syncLocal?(st: HvState, p: number): boolean;
+  /**
+   * The assembly return-to-guest path on pcpu p for `current`. Absent: restore every valid
+   * slot of the exception frame into the registers (fast_resume / full_resume).
+   */
+  exitToGuest?(st: HvState, p: number): void;
+}

@@ -1,0 +1,1 @@
+export { xenX86Lazy, fullSwitch } from './xen-x86-lazy.ts';

@@ -1,0 +1,66 @@
+/**
+ * @module hv/switch/xen-x86-lazy: Xen x86's lazy context switch (xen/arch/x86/domain.c,
+ * context_switch() / __context_switch() / __sync_local_execstate(), 4.0 and master; reference §2).
+ *
+ * - Every entry saves every GPR (SAVE_ALL), so the frame at the top of the per-pcpu stack always
+ *   holds the complete integer state and can be copied at any moment, even from an IPI handler.
+ * - Switching to idle, or back to the vcpu whose state is still loaded (curr_vcpu == next), is
+ *   lazy: nothing moves; prev stays loaded and marked dirty on this pcpu, yet contextSaved(prev)
+ *   runs — the "Alternatively, if implementing lazy context switching…" clause.
+ * - Before loading next, its state is pulled off the pcpu where it is dirty with a flush IPI
+ *   (flush_tlb_mask / FLUSH_VCPU_STATE), sent with IRQs enabled (1088bc0f6d, 89e23317ba).
+ * - Never lazy on a pcpu going offline (f2dcefdc7b).
+ */
+import type { SwitchDesign } from '../types.ts';
+import type { HvState } from '../../model.ts';
+import { NONE } from '../../model.ts';
+import { loadAll, saveAll, setLoadedAll, writePtbase } from '../../ops.ts';
+import { HV_OWNER } from '../../../machine/index.ts';
+
+/** __context_switch(): save whoever is loaded (curr_vcpu), load `current`. */
+export function fullSwitch(st: HvState, p: number): void {
+  const pc = st.pcpus[p];
+  const from = pc.loaded[0];
+  const to = pc.current;
+  if (!st.vcpus[from].isIdle) {
+    saveAll(st, p, from);
+    st.vcpus[from].dirtyPcpu = NONE;
+  }
+  if (!st.vcpus[to].isIdle) {
+    loadAll(st, p, to);
+    st.vcpus[to].dirtyPcpu = p;
+  }
+  writePtbase(st, p, st.vcpus[to].isIdle ? HV_OWNER : st.vcpus[to].domain);
+  setLoadedAll(st, p, to);
+}
+
+export const xenX86Lazy: SwitchDesign = {
+  name: 'xen-x86-lazy',
+  summary: 'Xen x86: full save on entry; lazy switch to idle and back; remote sync by flush IPI',
+  cites: [
+    'xen/arch/x86/domain.c context_switch(), __context_switch(), __sync_local_execstate() (4.0; master)',
+    '4ce9d9d80e lazy switch to/from idle; 1088bc0f6d pull state off old cpu; 89e23317ba IRQ ordering',
+  ],
+  // Any architecture, because the design imposes a full save on every entry path. On ppc64 that
+  // is a what-if: the PowerPC port never did it (reference §3.3).
+  supports: () => true,
+  entrySaves: (arch) => arch.hvRegs,
+  dirtyElsewhere(st, p, next) {
+    const d = st.vcpus[next].dirtyPcpu;
+    return d !== NONE && d !== p ? d : NONE;
+  },
+  contextSwitch(st, p, _prev, next) {
+    const pc = st.pcpus[p];
+    if (pc.loaded[0] === next || (st.vcpus[next].isIdle && pc.online)) {
+      st.metrics.lazySwitches++;
+      return;
+    }
+    fullSwitch(st, p);
+  },
+  syncLocal(st, p) {
+    const pc = st.pcpus[p];
+    if (pc.loaded[0] === pc.current) return false;
+    fullSwitch(st, p);
+    return true;
+  },
+};

@@ -1,0 +1,69 @@
+/**
+ * @module report/run-report: the comparison of `lazyswitch run` — one table, side by side, and a
+ * short paragraph that reads it — plus the JSON document of the contract.
+ */
+import type { RunResult } from '../sim/index.ts';
+import type { DomainSpec } from '../scenario/index.ts';
+import { renderTable, formatNumber } from './table.ts';
+
+export interface RunDocument {
+  scenario: {
+    archs: string[];
+    pcpus: number;
+    domains: DomainSpec[];
+    sched: string;
+    designs: string[];
+    seconds: number;
+    seed: number;
+  };
+  results: RunResult[];
+  skipped?: { design: string; arch: string; reason: string }[];
+}
+
+export function renderRunTable(results: RunResult[]): string {
+  const header = ['arch', 'design', 'switches', 'lazy', 'words saved', 'words restored', 'KiB moved', 'IPIs', 'AS switches', 'Mcycles', 'overhead %', 'violations'];
+  const rows = results.map((r) => [
+    r.arch,
+    r.design,
+    r.metrics.switches,
+    r.metrics.lazySwitches,
+    r.metrics.wordsSaved,
+    r.metrics.wordsRestored,
+    Math.round(r.metrics.bytesMoved / 1024),
+    r.metrics.ipis,
+    r.metrics.addressSpaceSwitches,
+    Number((r.metrics.cycles / 1e6).toFixed(2)),
+    Number(r.metrics.overheadPct.toFixed(2)),
+    r.violationCount,
+  ]);
+  return renderTable(header, rows);
+}
+
+/** A paragraph a person can read: per architecture, what laziness saved and whether anything broke. */
+export function readResults(results: RunResult[]): string {
+  const out: string[] = [];
+  const archs = [...new Set(results.map((r) => r.arch))];
+  for (const arch of archs) {
+    const rs = results.filter((r) => r.arch === arch);
+    const eager = rs.find((r) => r.design === 'eager');
+    const parts: string[] = [];
+    for (const r of rs) {
+      if (r.metrics.lazySwitches > 0) {
+        const pct = (100 * r.metrics.lazySwitches) / Math.max(1, r.metrics.switches);
+        let s = `${r.design} skipped the state switch on ${formatNumber(r.metrics.lazySwitches)} of ${formatNumber(r.metrics.switches)} switches (${pct.toFixed(1)}%)`;
+        if (eager) {
+          const asSaved = eager.metrics.addressSpaceSwitches / Math.max(1, eager.metrics.switches) - r.metrics.addressSpaceSwitches / Math.max(1, r.metrics.switches);
+          s += `, ${(asSaved * 100).toFixed(1)} fewer address-space switches per 100 switches than eager, and cost ${formatNumber(Math.round(r.metrics.cycles / Math.max(1, r.metrics.switches)))} cycles per switch against eager's ${formatNumber(Math.round(eager.metrics.cycles / Math.max(1, eager.metrics.switches)))}`;
+        }
+        if (r.metrics.remoteSyncs) s += `; ${formatNumber(r.metrics.remoteSyncs)} times another pcpu had to pull lazily held state back with a flush IPI`;
+        parts.push(s);
+      }
+    }
+    const bad = rs.filter((r) => r.violationCount > 0);
+    const verdict = bad.length
+      ? bad.map((r) => `${r.design} broke the contract ${formatNumber(r.violationCount)} times — first: ${r.violations[0]?.message ?? '(details dropped)'}`).join('; ')
+      : `every design kept every guest's registers intact (0 violations)`;
+    out.push(`On ${arch}, ${parts.length ? parts.join('; ') + '. ' : ''}${verdict[0].toUpperCase()}${verdict.slice(1)}.`);
+  }
+  return out.join('\n\n');
+}

@@ -1,0 +1,17 @@
+/** @module report/table: aligned plain-text tables (numbers right-aligned, text left). */
+
+export type Cell = string | number;
+
+export function formatNumber(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (Number.isInteger(n)) return n.toLocaleString('en-US');
+  return n.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+}
+
+export function renderTable(header: string[], rows: Cell[][]): string {
+  const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c)));
+  const numeric = header.map((_, i) => rows.every((r) => typeof r[i] === 'number'));
+  const width = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (numeric[i] ? c.padStart(width[i]) : c.padEnd(width[i]))).join('  ').trimEnd();
+  return [line(header), width.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}

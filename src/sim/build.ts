@@ -1,0 +1,112 @@
+/**
+ * @module sim/build: the composition root of one run. It turns a scenario plus one design into
+ * the initial HvState: pcpus, one idle vcpu per pcpu (vcpu ids 0..P-1), guest vcpus placed
+ * round robin over the pcpus, their save areas filled with initial values of their own domain,
+ * and the scheduler's state.
+ */
+import type { Arch } from '../arch/index.ts';
+import { ENTRY_PATHS } from '../arch/index.ts';
+import { UnsupportedError } from '../base/index.ts';
+import { newPcpu, newRegStore } from '../machine/index.ts';
+import { PROFILES, profileIndex, profileRegs } from '../guest/index.ts';
+import { NONE, PHASE, RUNSTATE, newMetrics, type HvConfig, type HvPcpu, type HvState, type Vcpu, type Domain, type HvObserver } from '../hv/index.ts';
+import type { SwitchDesign, Scheduler } from '../hv/index.ts';
+import type { DomainSpec } from '../scenario/index.ts';
+
+export interface BuildOptions {
+  arch: Arch;
+  design: SwitchDesign;
+  sched: Scheduler;
+  pcpus: number;
+  domains: DomainSpec[];
+  seconds: number;
+  observer?: HvObserver | null;
+}
+
+const TICK_MS = 10;
+
+export function buildState(o: BuildOptions): HvState {
+  const ok = o.design.supports(o.arch);
+  if (ok !== true) throw new UnsupportedError(o.design.name, `does not support ${o.arch.name}: ${ok}`);
+  const arch = o.arch;
+  const cfg: HvConfig = {
+    arch,
+    design: o.design,
+    sched: o.sched,
+    profiles: PROFILES,
+    entrySaves: ENTRY_PATHS.map((p) => o.design.entrySaves(arch, p)),
+    profileRegs: PROFILES.map((p) => profileRegs(arch, p)),
+    endCycles: o.seconds * arch.spec.clockHz,
+    tickCycles: (arch.spec.clockHz * TICK_MS) / 1000,
+    observer: o.observer ?? null,
+  };
+  const nclasses = arch.classes.length;
+  const allAff = o.pcpus >= 31 ? -1 >>> 0 : (1 << o.pcpus) - 1;
+  const vcpus: Vcpu[] = [];
+  for (let p = 0; p < o.pcpus; p++) vcpus.push(newVcpu(arch, p, NONE, `idle${p}`, true, 0, p, allAff));
+  const domains: Domain[] = [];
+  let token = 1;
+  let place = 0;
+  o.domains.forEach((d, di) => {
+    const ids: number[] = [];
+    const prof = profileIndex(d.profile);
+    for (let k = 0; k < d.vcpus; k++) {
+      const v = newVcpu(arch, vcpus.length, di, `d${di + 1}v${k}`, false, prof, place++ % o.pcpus, allAff);
+      // Initial register values belong to the guest: the first thing it reads must be its own.
+      for (let r = 0; r < arch.nregs; r++) {
+        v.area.val[r] = token;
+        v.area.own[r] = di;
+        v.shadow[r] = token++;
+      }
+      ids.push(v.id);
+      vcpus.push(v);
+    }
+    domains.push({ id: di, name: `d${di + 1}`, weight: d.weight, cap: d.cap, profile: d.profile, vcpus: ids });
+  });
+  const pcpus: HvPcpu[] = [];
+  for (let p = 0; p < o.pcpus; p++) {
+    pcpus.push({
+      ...newPcpu(p, arch.nregs),
+      current: p,
+      loaded: new Int32Array(nclasses).fill(p),
+      idle: p,
+      phase: PHASE.SOFTIRQ, // every pcpu starts in its idle loop with a schedule pending
+      prev: NONE,
+      next: NONE,
+      waitPcpu: NONE,
+      ackAt: NONE,
+      softirq: true,
+      entryPath: NONE,
+      timerAt: Infinity,
+      nextTick: 0,
+      sliceEnd: Infinity,
+    });
+  }
+  for (let p = 0; p < o.pcpus; p++) vcpus[p].isRunning = true;
+  const st: HvState = { cfg, pcpus, vcpus, domains, schedData: null, step: 0, nextToken: token, metrics: newMetrics() };
+  st.schedData = o.sched.init(st);
+  return st;
+}
+
+function newVcpu(arch: Arch, id: number, domain: number, name: string, isIdle: boolean, profile: number, processor: number, affinity: number): Vcpu {
+  return {
+    id,
+    domain,
+    name,
+    isIdle,
+    runstate: isIdle ? RUNSTATE.RUNNING : RUNSTATE.RUNNABLE,
+    isRunning: false,
+    processor,
+    dirtyPcpu: NONE,
+    pauseCount: 0,
+    migrating: false,
+    area: newRegStore(arch.nregs),
+    shadow: new Uint32Array(arch.nregs),
+    wakeAt: Infinity,
+    wakePcpu: processor,
+    profile,
+    writeCursor: 0,
+    affinity,
+    guestCycles: 0,
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * @module sim/driver: the seeded random driver. It keeps a local clock per pcpu and acts like a
+ * discrete-event simulator — the pcpu with the earliest next event acts — except that pcpus
+ * whose next events fall within a small window of each other are picked in random order, so
+ * runs explore interleavings of near-simultaneous steps. Guest behaviour (run length, hypercalls,
+ * yields, blocks, guest timer interrupts) is drawn from each vcpu's profile with a PRNG stream
+ * of that vcpu's own, so every design sees the same sequence of guest behaviour for one seed and
+ * the comparison is fair; the interleaving draws use another stream. Every draw goes into the
+ * Choice it produces, so a run is exactly reproducible from the seed or the choices.
+ */
+import { Rng } from '../base/index.ts';
+import { GUEST_OP, NONE, PHASE, RUNSTATE, type HvState } from '../hv/index.ts';
+import { applyChoice, canRun } from './step.ts';
+import type { Choice } from './choice.ts';
+
+export interface DriveOptions {
+  seed: number;
+  /** Pcpus whose next events lie within this many seconds of the earliest are interleaved randomly. */
+  windowSeconds?: number;
+  /** Stop after this many steps (a budget), in addition to the simulated end time. */
+  maxSteps?: number;
+  /** Called every ~65k steps with the fraction of simulated time done. */
+  onProgress?: (fraction: number) => void;
+  /** Record every choice taken (for replay strings). */
+  record?: Choice[];
+  /** Stop as soon as this returns true (e.g. the first violation). */
+  stop?: () => boolean;
+}
+
+function minWake(st: HvState, p: number): number {
+  let t = Infinity;
+  for (const v of st.vcpus) if (v.wakePcpu === p && v.runstate === RUNSTATE.BLOCKED && v.wakeAt < t) t = v.wakeAt;
+  return t;
+}
+
+function wakeDue(st: HvState, p: number, t: number): number {
+  let best = NONE;
+  let bt = Infinity;
+  for (const v of st.vcpus) if (v.wakePcpu === p && v.runstate === RUNSTATE.BLOCKED && v.wakeAt <= t && v.wakeAt < bt) { bt = v.wakeAt; best = v.id; }
+  return best;
+}
+
+/** When pcpu p next has something to do (Infinity: nothing until another pcpu acts). */
+function nextTime(st: HvState, p: number): number {
+  const pc = st.pcpus[p];
+  if (pc.phase === PHASE.GUEST || canRun(pc)) return pc.clock;
+  let t = Math.min(pc.ipis.length ? pc.ipis[0].at : Infinity, pc.timerAt);
+  if (pc.phase === PHASE.IDLE) t = Math.min(t, minWake(st, p));
+  return t === Infinity ? t : Math.max(t, pc.clock);
+}
+
+/** Run the state forward until the simulated end time (or a budget); returns the steps taken. */
+export function drive(st: HvState, o: DriveOptions): number {
+  const rng = new Rng(o.seed);
+  const vrng = st.vcpus.map((v) => new Rng((o.seed * 0x9e3779b1 + (v.id + 1) * 0x85ebca6b) >>> 0));
+  const work: (GuestWork | null)[] = st.vcpus.map(() => null);
+  const hz = st.cfg.arch.spec.clockHz;
+  const window = (o.windowSeconds ?? 2e-6) * hz;
+  const end = st.cfg.endCycles;
+  const maxSteps = o.maxSteps ?? Infinity;
+  const P = st.pcpus.length;
+  const times = new Float64Array(P);
+  const cand = new Int32Array(P);
+  let steps = 0;
+  while (steps < maxSteps) {
+    let tmin = Infinity;
+    for (let p = 0; p < P; p++) {
+      times[p] = nextTime(st, p);
+      if (times[p] < tmin) tmin = times[p];
+    }
+    if (tmin >= end) break;
+    let n = 0;
+    for (let p = 0; p < P; p++) if (times[p] <= tmin + window && times[p] < end) cand[n++] = p;
+    const p = cand[n === 1 ? 0 : rng.int(n)];
+    const c = chooseFor(st, p, times[p], work, vrng, end);
+    o.record?.push(c);
+    applyChoice(st, c);
+    steps++;
+    if (o.onProgress && (steps & 0xffff) === 0) o.onProgress(Math.min(1, tmin / end));
+    if (o.stop?.()) break;
+  }
+  return steps;
+}
+
+/** A guest's next piece of work: it runs `remaining` more cycles of guest code, then does `op`. */
+interface GuestWork {
+  remaining: number;
+  op: number;
+  arg: number;
+  irq: number;
+}
+
+/**
+ * Draw a vcpu's next piece of guest work from its profile. The work is fixed when drawn: an
+ * interrupt that cuts it short leaves the rest for the next time the vcpu runs, so each vcpu
+ * executes the same program under every design and only the hypervisor's overhead moves it.
+ */
+function drawWork(st: HvState, v: number, rng: Rng): GuestWork {
+  const vc = st.vcpus[v];
+  const prof = st.cfg.profiles[vc.profile];
+  const hz = st.cfg.arch.spec.clockHz;
+  const remaining = Math.max(1, Math.round(rng.exp((prof.segmentUs * hz) / 1e6)));
+  const u = rng.float();
+  let op: number = GUEST_OP.NONE;
+  let arg = 0;
+  let irq = NONE;
+  if (u < prof.pBlock) {
+    op = GUEST_OP.BLOCK;
+    arg = Math.max(1, Math.round(rng.exp((prof.blockUs * hz) / 1e6)));
+    // The I/O completion arrives as an event-channel interrupt on some pcpu (the backend's or the
+    // device's), which calls vcpu_wake() there: half the time the vcpu's own pcpu, else any.
+    irq = rng.float() < 0.5 ? NONE : rng.int(st.pcpus.length);
+  } else if (u < prof.pBlock + prof.pYield) op = GUEST_OP.YIELD;
+  else if (u < prof.pBlock + prof.pYield + prof.pHypercall) op = GUEST_OP.HYPERCALL;
+  else if (rng.float() < (prof.decHz * prof.segmentUs) / 1e6) op = GUEST_OP.TIMER;
+  return { remaining, op, arg, irq };
+}
+
+function chooseFor(st: HvState, p: number, t: number, work: (GuestWork | null)[], vrng: Rng[], end: number): Choice {
+  const pc = st.pcpus[p];
+  if (pc.ipis.length && pc.ipis[0].at <= t) return { k: 'ipi', p };
+  if (pc.timerAt <= t) return { k: 'timer', p };
+  const w = pc.phase === PHASE.GUEST || pc.phase === PHASE.IDLE ? wakeDue(st, p, t) : NONE;
+  if (w !== NONE) return { k: 'wake', v: w };
+  if (canRun(pc)) return { k: 'run', p };
+  // Guest code runs until its next event of its own, or until the pcpu's next interrupt.
+  const v = pc.current;
+  const job = (work[v] ??= drawWork(st, v, vrng[v]));
+  const limit = Math.min(pc.timerAt, minWake(st, p), pc.ipis.length ? pc.ipis[0].at : Infinity, end) - pc.clock;
+  if (job.remaining > limit) {
+    // Run up to (just past) the next interrupt; it is then due and taken next.
+    const len = Math.max(1, Math.ceil(limit));
+    job.remaining -= len;
+    return { k: 'guest', p, len, op: GUEST_OP.NONE, arg: 0, irq: p };
+  }
+  work[v] = null;
+  return { k: 'guest', p, len: job.remaining, op: job.op, arg: job.arg, irq: job.irq === NONE ? st.vcpus[v].processor : job.irq };
+}

@@ -1,0 +1,26 @@
+/**
+ * @module trace: streaming parsers for real scheduling traces (ftrace, trace-cmd, perf script,
+ * xentrace) into switch and wakeup records. Runtime-agnostic, so the web view can use it: the
+ * one file that reads from disk (read-file.ts, node:fs) is not re-exported here and is imported
+ * directly by node-side callers such as the CLI.
+ */
+export * from './record.ts';
+export { TraceFormatError } from './trace-format-error.ts';
+export { TraceDiagnostics } from './trace-diagnostics.ts';
+export { type PrevRunstate, prevRunstate } from './prev-state.ts';
+export { type LineProblem, parseSwitchPayload, parseWakeupPayload } from './sched-payload.ts';
+export { type LineParse, type LinePrefix, newLinePrefix, parseFtraceLine } from './ftrace-line.ts';
+export { parsePerfLine } from './perf-line.ts';
+export { DETECT_WINDOW, detectFormat, FormatDetector } from './detect-format.ts';
+export { parseTraceLines, parseTraceLinesAsync, TraceParser, type TraceParserOptions } from './trace-parser.ts';
+export { LineSplitter, linesOf } from './text-lines.ts';
+export { isXentraceBinary, parseXentrace, type XentraceOptions, XentraceParser } from './xentrace-binary.ts';
+export { newXenTextEvent, parseXentraceTextLine, type XenTextEvent } from './xentrace-text.ts';
+export {
+  TRC_LOST_RECORDS,
+  TRC_SCHED_RUNSTATE_CHANGE,
+  TRC_SCHED_SWITCH,
+  TRC_SCHED_WAKE,
+  TRC_TRACE_CPU_CHANGE,
+  xenVcpuName,
+} from './xen-sched.ts';

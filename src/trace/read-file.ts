@@ -1,0 +1,61 @@
+/**
+ * @module trace/read-file: stream a trace file from disk (the only file here that imports node:*).
+ *
+ * Sniffs the first bytes: a xentrace binary starts with a TRC_TRACE_CPU_CHANGE record and goes to
+ * XentraceParser; anything else is read as UTF-8 text line by line into TraceParser. Either way the
+ * file is read in fixed-size chunks and never held whole.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { TraceFormat, TraceRecord } from './record.ts';
+import type { TraceDiagnostics } from './trace-diagnostics.ts';
+import { parseTraceLinesAsync, type TraceParserOptions } from './trace-parser.ts';
+import { LineSplitter } from './text-lines.ts';
+import { isXentraceBinary, XentraceParser } from './xentrace-binary.ts';
+
+export interface ReadTraceFileOptions extends Omit<TraceParserOptions, 'onRecord'> {
+  format?: TraceFormat | 'auto';
+}
+
+async function head(path: string, n: number): Promise<Uint8Array> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = new Uint8Array(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Lines of a text file, streamed. */
+export async function* readLines(path: string): AsyncGenerator<string> {
+  const splitter = new LineSplitter();
+  const out: string[] = [];
+  const take = (l: string) => out.push(l);
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
+    splitter.push(chunk as string, take);
+    yield* out;
+    out.length = 0;
+  }
+  splitter.end(take);
+  yield* out;
+}
+
+/** Records of a trace file of any supported format; the generator's return value is the diagnostics. */
+export async function* readTraceFile(path: string, opts: ReadTraceFileOptions = {}): AsyncGenerator<TraceRecord, TraceDiagnostics> {
+  const format = opts.format ?? 'auto';
+  if ((format === 'auto' || format === 'xentrace') && isXentraceBinary(await head(path, 16))) {
+    const queue: TraceRecord[] = [];
+    const parser = new XentraceParser({ ...opts, onRecord: (r) => queue.push(r) });
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) {
+      parser.push(chunk as Uint8Array);
+      yield* queue;
+      queue.length = 0;
+    }
+    const d = parser.end();
+    yield* queue;
+    return d;
+  }
+  return yield* parseTraceLinesAsync(readLines(path), { ...opts, format });
+}
