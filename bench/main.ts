@@ -3,12 +3,22 @@
  * switches per wall-clock second on the default scenario (x86-64 and ppc64, 4 pcpus,
  * cpu*2,fp*2,io*2, credit, all built-in designs), with the checker on and off.
  * `--json` prints { "switchesPerSecond": { "checkerOn": N, "checkerOff": N } } (later benchmarks add keys).
+ *
+ * Trace replay (issue 8): the two real traces of ../shared/data/traces, lines already in memory
+ * (parsing, not the disk, is measured). "replay": { "eventsPerSecond": records (switches and
+ * wakeups) per second through the streaming TraceParser alone, "replayEventsPerSecond": the same
+ * records through parse + planReplay + one replay (xen-x86-lazy on x86-64, checker on) }.
  */
 import { getArch } from '../src/arch/index.ts';
 import { DESIGNS, getScheduler } from '../src/hv/index.ts';
 import { runOne } from '../src/sim/index.ts';
 import { DEFAULT_DOMAINS, parseDomains } from '../src/scenario/index.ts';
 import { renderTable } from '../src/report/index.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TraceParser, type TraceRecord } from '../src/trace/index.ts';
+import { planReplay, replayPlan } from '../src/sim/index.ts';
+import { getDesign } from '../src/hv/index.ts';
 
 const json = process.argv.includes('--json');
 const seconds = Number(process.env.LAZYSWITCH_BENCH_SECONDS ?? 4);
@@ -33,9 +43,55 @@ function measure(checker: boolean): { switches: number; wall: number; steps: num
 measure(true); // warm up the JIT
 const on = measure(true);
 const off = measure(false);
+
+// import.meta.dirname: bench/run.mjs defines it as this directory in the bundle it runs.
+const TRACES = ['juno_idle_shell_6cpu_tracecmd_raw.txt', 'android_launcher_2cpu_systrace.txt'].map((f) => join(import.meta.dirname, '../../shared/data/traces', f));
+
+function parse(lines: string[], keep: TraceRecord[] | null): number {
+  const p = new TraceParser('auto', { onRecord: keep ? (r) => keep.push(r) : undefined });
+  for (let i = 0; i < lines.length; i++) p.push(lines[i]);
+  return p.end().records;
+}
+
+/** Records per wall second: parsing alone, and parse + plan + replay; each repeated for at least `minWall` seconds. */
+function measureReplay(minWall: number): { events: number; parseWall: number; replayEvents: number; replayWall: number } | null {
+  if (!TRACES.every((u) => existsSync(u))) return null;
+  const texts = TRACES.map((u) => readFileSync(u, 'utf8').split('\n'));
+  const arch = getArch('x86-64');
+  const design = getDesign('xen-x86-lazy');
+  let events = 0;
+  let parseWall = 0;
+  while (parseWall < minWall) {
+    for (const lines of texts) {
+      const t0 = performance.now();
+      events += parse(lines, null);
+      parseWall += (performance.now() - t0) / 1000;
+    }
+  }
+  let replayEvents = 0;
+  let replayWall = 0;
+  while (replayWall < minWall) {
+    for (const lines of texts) {
+      const t0 = performance.now();
+      const records: TraceRecord[] = [];
+      const p = new TraceParser('auto', { onRecord: (r) => records.push(r) });
+      for (let i = 0; i < lines.length; i++) p.push(lines[i]);
+      const diag = p.end();
+      replayPlan(planReplay(records, diag), { arch, design });
+      replayWall += (performance.now() - t0) / 1000;
+      replayEvents += diag.records;
+    }
+  }
+  return { events, parseWall, replayEvents, replayWall };
+}
+
+measureReplay(0.2); // warm up
+const rp = measureReplay(Math.min(2, Math.max(0.5, seconds / 2)));
+
 const result = {
   switchesPerSecond: { checkerOn: Math.round(on.switches / on.wall), checkerOff: Math.round(off.switches / off.wall) },
   stepsPerSecond: { checkerOn: Math.round(on.steps / on.wall), checkerOff: Math.round(off.steps / off.wall) },
+  ...(rp ? { replay: { eventsPerSecond: Math.round(rp.events / rp.parseWall), replayEventsPerSecond: Math.round(rp.replayEvents / rp.replayWall) } } : {}),
 };
 if (json) {
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
@@ -50,4 +106,16 @@ if (json) {
       ],
     ) + '\n',
   );
+  if (rp && result.replay) {
+    process.stdout.write('\nTrace parsing and replay: the two real traces of ../shared/data/traces (lines in memory; replay = xen-x86-lazy on x86-64, checker on)\n\n');
+    process.stdout.write(
+      renderTable(
+        ['stage', 'events', 'wall s', 'events/s'],
+        [
+          ['parse', rp.events, Number(rp.parseWall.toFixed(2)), result.replay.eventsPerSecond],
+          ['parse + replay', rp.replayEvents, Number(rp.replayWall.toFixed(2)), result.replay.replayEventsPerSecond],
+        ],
+      ) + '\n',
+    );
+  } else process.stdout.write('\n(trace replay not measured: ../shared/data/traces is not beside the repository)\n');
 }

@@ -31,6 +31,23 @@ export interface EntryInfo {
   readonly source: string;
 }
 
+/** A compiled C function: the callee-saved registers its prologue saves and its body then uses. */
+export interface CFunction {
+  readonly name: string;
+  readonly regs: Int32Array;
+}
+
+export interface CFrameModel {
+  readonly functions: readonly CFunction[];
+  /** Per entry path index (ENTRY_PATHS order): function indices, outermost first. */
+  readonly chains: readonly Int32Array[];
+  readonly softirq: Int32Array;
+  readonly switchChain: Int32Array;
+  readonly idle: Int32Array;
+  /** Callee-saved registers compiled code may use, in allocation order. */
+  readonly allocation: Int32Array;
+}
+
 export interface Arch {
   readonly spec: ArchSpecData;
   readonly name: string;
@@ -45,11 +62,22 @@ export interface Arch {
   readonly hvRegs: Int32Array;
   /** hvRegs that the ABI makes nonvolatile (callee-saved): r14–r31 on ppc64. */
   readonly hvNonvolatile: Int32Array;
-  /** hvRegs that are not nonvolatile: what a volatile-only entry saves. */
+  /** hvRegs that the ABI does not make nonvolatile. */
   readonly hvVolatile: Int32Array;
+  /**
+   * hvRegs that compiled hypervisor code preserves for its caller (cframes.allocation: r14–r31
+   * on ppc64, rbx/rbp/r12–r15 on x86-64); without a C-frame model, the ABI's nonvolatiles.
+   */
+  readonly hvCalleeSaved: Int32Array;
+  /**
+   * The rest of hvRegs: what a "volatile-only" entry stub must save, because C code changes
+   * them (scratch registers, and the stack and TOC pointers it switches to its own).
+   */
+  readonly hvCallerSaved: Int32Array;
   /** Every register: a full save. */
   readonly allRegs: Int32Array;
   readonly entry: Readonly<Record<EntryPathName, EntryInfo>>;
+  readonly cframes: CFrameModel;
   /** Resolve a selector list ("r14-r31", "lr", "gpr") to register indices; throws InputError naming `where`. */
   resolve(selectors: readonly string[], where: string): Int32Array;
   /** 64-bit words in a list of registers. */
@@ -161,10 +189,14 @@ function build(spec: ArchSpecData, source: string): Arch {
   const hvVolatile = hvRegs.filter((r) => regVolatility[r] !== NONVOLATILE);
   if (hvRegs.length === 0) throw new InputError(source, [{ where: 'classes', message: 'at least one class must have hvUses: true (the integer registers the hypervisor itself uses)' }]);
 
+  const cframes = buildCFrames(spec, source, resolve, index);
+  const hvCalleeSaved = cframes.allocation.length ? Int32Array.from([...cframes.allocation].sort((x, y) => x - y)) : hvNonvolatile;
+  const hvCallerSaved = hvRegs.filter((r) => !hvCalleeSaved.includes(r));
+
   const entry = {} as Record<EntryPathName, EntryInfo>;
   for (const p of ENTRY_PATHS) {
     const e = spec.entry[p]!;
-    const saves = e.saves === 'full' ? hvRegs : e.saves === 'volatile' ? hvVolatile : resolve(e.saves, `entry.${p}.saves`);
+    const saves = e.saves === 'full' ? hvRegs : e.saves === 'volatile' ? hvCallerSaved : resolve(e.saves, `entry.${p}.saves`);
     entry[p] = { saves, runsSoftirqs: e.runsSoftirqs, source: e.source };
   }
 
@@ -180,10 +212,13 @@ function build(spec: ArchSpecData, source: string): Arch {
     hvRegs,
     hvNonvolatile,
     hvVolatile,
+    hvCalleeSaved,
+    hvCallerSaved,
     allRegs: Int32Array.from({ length: nregs }, (_, i) => i),
     regWords: wordsPerReg,
     regBytes: Int32Array.from(regClassArr.map((ci) => Math.ceil(classes[ci].widthBits / 8))),
     entry,
+    cframes,
     resolve,
     words(regs) {
       let w = 0;
@@ -195,5 +230,52 @@ function build(spec: ArchSpecData, source: string): Arch {
       if (r === undefined) throw new Error(`no register ${name} in ${spec.name}`);
       return r;
     },
+  };
+}
+
+/** Expand selectors keeping their order; a range may run downwards ("r31-r14"). */
+function expandOrdered(selectors: readonly string[], where: string, source: string, index: Map<string, number>, resolve: (s: readonly string[], w: string) => Int32Array): Int32Array {
+  const out: number[] = [];
+  for (const sel of selectors) {
+    const m = /^([a-z_]+)(\d+)-(?:[a-z_]+)?(\d+)$/i.exec(sel);
+    if (m && Number(m[2]) > Number(m[3])) {
+      for (let k = Number(m[2]); k >= Number(m[3]); k--) {
+        const r = index.get(`${m[1]}${k}`);
+        if (r === undefined) throw new InputError(source, [{ where, message: `"${sel}" names ${m[1]}${k}, which no class defines` }]);
+        if (!out.includes(r)) out.push(r);
+      }
+    } else for (const r of resolve([sel], where)) if (!out.includes(r)) out.push(r);
+  }
+  return Int32Array.from(out);
+}
+
+function buildCFrames(spec: ArchSpecData, source: string, resolve: (s: readonly string[], w: string) => Int32Array, index: Map<string, number>): CFrameModel {
+  const c = spec.cframes;
+  if (!c) {
+    const none = new Int32Array(0);
+    return { functions: [], chains: ENTRY_PATHS.map(() => none), softirq: none, switchChain: none, idle: none, allocation: none };
+  }
+  const allocation = expandOrdered(c.allocation, 'cframes.allocation', source, index, resolve);
+  const names = Object.keys(c.functions);
+  const functions: CFunction[] = names.map((name) => {
+    const k = c.functions[name];
+    if (k > allocation.length) throw new InputError(source, [{ where: `cframes.functions.${name}`, message: `uses ${k} callee-saved registers but cframes.allocation lists only ${allocation.length}` }]);
+    return { name, regs: allocation.slice(0, k) };
+  });
+  const fnIndex = (list: readonly string[], where: string) =>
+    Int32Array.from(
+      list.map((n) => {
+        const i = names.indexOf(n);
+        if (i < 0) throw new InputError(source, [{ where, message: `function "${n}" is not in cframes.functions` }]);
+        return i;
+      }),
+    );
+  return {
+    functions,
+    chains: ENTRY_PATHS.map((p) => fnIndex(c.chains[p] ?? [], `cframes.chains.${p}`)),
+    softirq: fnIndex(c.softirq, 'cframes.softirq'),
+    switchChain: fnIndex(c.switch, 'cframes.switch'),
+    idle: fnIndex(c.idle, 'cframes.idle'),
+    allocation,
   };
 }

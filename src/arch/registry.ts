@@ -1,13 +1,17 @@
 /** @module arch/registry: the built-in architectures, by name. */
 import { InputError } from '../base/index.ts';
 import { compileArch, type Arch } from './arch.ts';
+import { arm64 } from './defs/arm64.ts';
 import { ppc64 } from './defs/ppc64.ts';
+import { riscv64 } from './defs/riscv64.ts';
 import { x86_64 } from './defs/x86-64.ts';
 import type { ArchSpecInput } from './schema.ts';
 
 export const BUILTIN_ARCH_DATA: Readonly<Record<string, ArchSpecInput>> = {
   ppc64,
   'x86-64': x86_64,
+  arm64,
+  riscv64,
 };
 
 const cache = new Map<string, Arch>();

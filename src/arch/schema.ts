@@ -58,7 +58,7 @@ export type EntryPathName = z.infer<typeof EntryPathName>;
 
 export const EntryPath = z
   .object({
-    /** 'full': every register the hypervisor uses; 'volatile': those not nonvolatile; or a selector list. */
+    /** 'full': every register the hypervisor uses; 'volatile': all but the callee-saved ones C code preserves; or a selector list. */
     saves: z.union([z.literal('full'), z.literal('volatile'), z.array(Selector).min(1)]),
     /** Whether this path runs softirqs (and so may reach schedule()) before returning to the guest. */
     runsSoftirqs: z.boolean(),
@@ -80,6 +80,25 @@ export const ArchSpec = z
         if (!(p in e)) ctx.addIssue({ code: 'custom', message: `missing entry path "${p}" (need all of ${ENTRY_PATHS.join(', ')})`, path: [p] });
       }
     }),
+    /**
+     * The hypervisor's own C code between an exception entry and context_switch(): which
+     * callee-saved registers a compiled function allocates (in allocation order), how many each
+     * function uses, and the call chains. Each C frame saves the callee-saved registers it uses
+     * into its frame and restores them on return, as the ABI says. Absent: C code that never
+     * touches a callee-saved register (no frames are modelled).
+     */
+    cframes: z
+      .object({
+        allocation: z.array(Selector).min(1).describe('callee-saved registers in the order compiled code allocates them; ranges may run downwards ("r31-r14")'),
+        functions: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a C function name'), z.number().int().min(0).max(64)).describe('callee-saved registers each function uses'),
+        chains: z.partialRecord(EntryPathName, z.array(z.string()).min(1)).describe('per entry path: the handler functions called before softirqs run (outermost first)'),
+        softirq: z.array(z.string()).min(1).describe('from the handler (or the idle loop) down to schedule()'),
+        switch: z.array(z.string()).min(1).describe('schedule() calling the switch routine'),
+        idle: z.array(z.string()).min(1).describe('the idle loop'),
+        source: z.string().min(3),
+      })
+      .strict()
+      .optional(),
     addressSpace: z
       .object({
         kind: z.string().min(1).describe('e.g. "cr3", "sdr1+slb+tlbiel", "vttbr", "satp"'),

@@ -27,6 +27,8 @@ export class Checker implements HvObserver {
   private stamp: Int32Array = new Int32Array(0);
   private stampOwner: Int32Array = new Int32Array(0);
   private epoch = 0;
+  private lastProcessor: Int32Array = new Int32Array(0);
+  private lastRunning: Uint8Array = new Uint8Array(0);
 
   constructor(o: CheckerOptions = {}) {
     this.keep = o.keep ?? 100;
@@ -100,9 +102,10 @@ export class Checker implements HvObserver {
     const pc = st.pcpus[p];
     const vc = st.vcpus[prev];
     const a = st.cfg.arch;
+    const saved = st.cfg.design.savedValue;
     for (let r = 0; r < a.nregs; r++) {
       const want = vc.shadow[r];
-      if (vc.area.val[r] === want) continue;
+      if ((saved ? saved(st, prev, r) : vc.area.val[r]) === want) continue;
       const heldHere = pc.loaded[a.regClass[r]] === prev && vc.dirtyPcpu === p;
       const live = pc.frameValid[r] ? pc.frame.val[r] : pc.regs.val[r];
       if (heldHere && live === want) continue;
@@ -113,10 +116,34 @@ export class Checker implements HvObserver {
         p,
         prev,
         r,
-        `contextSaved(${vc.name}) on pcpu ${p} clears is_running, but ${a.regNames[r]} is neither in its save area nor held where a sync can commit it; ` +
+        `contextSaved(${vc.name}) on pcpu ${p} clears is_running, but ${a.regNames[r]} is neither saved nor held where a sync can commit it; ` +
           (where.length ? `the guest's value is in ${where.join(' and ')}` : "the guest's value is lost"),
       );
       return; // one report per contextSaved: the first register tells the story
+    }
+  }
+
+  /**
+   * A remote reader (getvcpucontext) reads v's context after vcpu_pause() and the sync: it must
+   * get exactly the guest's values (reference §1.3, invariant 8).
+   */
+  onRemoteRead(st: HvState, p: number, v: number): void {
+    const vc = st.vcpus[v];
+    const a = st.cfg.arch;
+    const saved = st.cfg.design.savedValue;
+    for (let r = 0; r < a.nregs; r++) {
+      const want = vc.shadow[r];
+      if ((saved ? saved(st, v, r) : vc.area.val[r]) === want) continue;
+      const where = locateValue(st, r, want);
+      this.report(
+        st,
+        'inv8',
+        p,
+        v,
+        r,
+        `getvcpucontext(${vc.name}) on pcpu ${p} read a stale ${a.regNames[r]}; ` + (where.length ? `the guest's value is in ${where.join(' and ')}` : "the guest's value is lost"),
+      );
+      return;
     }
   }
 
@@ -125,6 +152,20 @@ export class Checker implements HvObserver {
     if (this.stamp.length !== st.vcpus.length) {
       this.stamp = new Int32Array(st.vcpus.length);
       this.stampOwner = new Int32Array(st.vcpus.length);
+    }
+    if (this.lastProcessor.length !== st.vcpus.length) {
+      this.lastProcessor = Int32Array.from(st.vcpus.map((v) => v.processor));
+      this.lastRunning = Uint8Array.from(st.vcpus.map((v) => (v.isRunning ? 1 : 0)));
+    }
+    // Invariant 2: a vcpu that was is_running before this step and still is has not moved
+    // (contextSaved() may clear is_running and then migrate it within one step).
+    for (let v = P; v < st.vcpus.length; v++) {
+      const vc = st.vcpus[v];
+      if (this.lastRunning[v] && vc.isRunning && vc.processor !== this.lastProcessor[v]) {
+        this.report(st, 'inv2', vc.processor, v, null, `${vc.name} moved from pcpu ${this.lastProcessor[v]} to pcpu ${vc.processor} while still is_running`);
+      }
+      this.lastProcessor[v] = vc.processor;
+      this.lastRunning[v] = vc.isRunning ? 1 : 0;
     }
     const e1 = ++this.epoch;
     const e2 = ++this.epoch;

@@ -42,6 +42,11 @@ export const INVARIANTS: readonly InvariantInfo[] = [
     xen: 'context_switch(): flush_tlb_mask(next->vcpu_dirty_cpumask) / FLUSH_VCPU_STATE, then ASSERT(!vcpu_cpu_dirty(next)) (1088bc0f6d)',
   },
   {
+    id: 'inv8',
+    sentence: 'Every reader or modifier of a descheduled vcpu\'s context first forces a sync, and then reads exactly the guest\'s values.',
+    xen: 'XEN_DOMCTL_getvcpucontext: vcpu_pause() → vcpu_sleep_sync() → sync_vcpu_execstate() (domctl.c, schedule.c)',
+  },
+  {
     id: 'inv7',
     sentence: 'Lazily held state exists only while the holding pcpu runs its idle vcpu.',
     xen: 'context_switch() lazy branch only if next is idle or curr_vcpu == next; __sync_local_execstate() ASSERT(current == idle)',

@@ -6,6 +6,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError, UnsupportedError } from '../base/index.ts';
 import { runCommand, DEFAULT_DOMAINS } from './run.ts';
 import { listCommand } from './list.ts';
+import { explainCommand } from './explain.ts';
+import { mutantsCommand } from './mutants.ts';
+import { replayTraceCommand } from './replay-trace.ts';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
@@ -22,13 +25,40 @@ export function buildProgram(): Command {
     .option('--arch <name|file...>', 'architecture(s): a built-in name or a .yaml/.json file (default: x86-64 and ppc64)')
     .option('--pcpus <n>', 'physical cpus', '4')
     .option('--domains <spec>', 'guest domains: PROFILE[*VCPUS][:wWEIGHT][:cCAP],… or DxV', DEFAULT_DOMAINS)
-    .option('--design <name...>', 'switch design(s) (default: eager and xen-x86-lazy)')
+    .option('--design <name...>', 'switch design(s) (default: every built-in design not kept broken on purpose)')
+    .option('--design-file <file...>', 'your own switch design: a .ts/.js file exporting it as default or `design`')
     .addOption(new Option('--sched <name>', 'scheduler').default('credit'))
     .option('--time <duration>', 'simulated time (e.g. 1s, 250ms)', '1s')
     .option('--seed <n>', 'random seed', '1')
     .option('--json', 'print the result as JSON')
     .option('--no-check', 'turn the checker off (measure only)')
+    .option('--control-rate <n>', 'control operations per second from the first domain: pause + getvcpucontext, setvcpucontext, set_affinity (migration)', '0')
+    .option('--perfetto <file>', 'write the timelines as Chrome trace-event JSON (ui.perfetto.dev)')
+    .option('--ftrace <file>', 'write the switches as ftrace sched_switch text (one file per run)')
     .action((opts) => runCommand(opts, out));
+
+  program
+    .command('mutants')
+    .description('run the mutation suite: broken variants (real Xen bugs among them) the checker must catch')
+    .option('--time <duration>', 'simulated-time budget per mutant', '2s')
+    .option('--steps <n>', 'step budget per mutant', '2000000')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--json', 'print { mutants: [ { name, description, caught, steps, violation } ], score }')
+    .action((opts) => {
+      process.exitCode = mutantsCommand(opts, out);
+    });
+
+  program
+    .command('explain')
+    .description("every design on one architecture: correct or not, cost per exception and per switch (ppc answers the seed's question)")
+    .argument('<arch>', 'ppc, x86, or an architecture name or file')
+    .option('--pcpus <n>', 'physical cpus', '4')
+    .option('--domains <spec>', 'guest domains', DEFAULT_DOMAINS)
+    .option('--sched <name>', 'scheduler', 'credit')
+    .option('--time <duration>', 'simulated time', '1s')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--json', 'print the table as JSON')
+    .action((target, opts) => explainCommand(target, opts, out));
 
   program
     .command('list')
@@ -36,14 +66,29 @@ export function buildProgram(): Command {
     .option('--json', 'print as JSON')
     .action((opts) => listCommand(Boolean(opts.json), out));
 
+  program
+    .command('replay-trace')
+    .description('replay a real scheduling trace (ftrace, trace-cmd, perf script, xentrace) through the switch designs')
+    .argument('<file>', 'the trace file')
+    .option('--format <format>', 'auto, ftrace, trace-cmd, trace-cmd-raw, perf or xentrace', 'auto')
+    .option('--design <name...>', 'switch design(s) (default: every built-in design)')
+    .option('--arch <name|file...>', 'architecture(s): a built-in name or a .yaml/.json file (default: x86-64 and ppc64)')
+    .option('--group <rule|file>', 'tasks into domains: tgid, process, pid, xen, or a YAML/JSON mapping file (default: tgid if traced, else process; xen for xentrace)')
+    .option('--profile <comm=profile>', 'guest profile for tasks whose comm matches the glob (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--tsc-hz <n>', 'xentrace: TSC rate in Hz')
+    .option('--json', 'print the result as JSON')
+    .option('--perfetto <file>', 'write the timelines as Chrome trace-event JSON (ui.perfetto.dev)')
+    .option('--ftrace <file>', 'write the switches as ftrace sched_switch text (one file per run)')
+    .action((file, opts) => replayTraceCommand(file, opts, out));
+
   return program;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
-    program.parse(argv, { from: 'user' });
-    return 0;
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version exit 0; every usage error exits 2 (commander already printed it).
@@ -59,5 +104,7 @@ export function main(argv: string[]): number {
 
 // Run when executed directly (npm start, bin/lazyswitch.mjs), not when imported by tests.
 if (import.meta.url === `file://${process.argv[1]}` || process.env.LAZYSWITCH_MAIN === '1') {
-  process.exitCode = main(process.argv.slice(2));
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

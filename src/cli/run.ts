@@ -1,8 +1,10 @@
 /** @module cli/run: `lazyswitch run` — every design on every architecture, one comparison. */
-import { getDesign, getScheduler, type SwitchDesign } from '../hv/index.ts';
+import { DESIGNS, getDesign, getScheduler, type SwitchDesign } from '../hv/index.ts';
+import { loadDesignFile } from './design-file.ts';
 import { runOne, type RunResult } from '../sim/index.ts';
 import { DEFAULT_DOMAINS, parseDomains, parseTime } from '../scenario/index.ts';
-import { readResults, renderRunTable, type RunDocument } from '../report/index.ts';
+import { readResults, renderRunTable, TimelineRecorder, type RunDocument } from '../report/index.ts';
+import { checkOutPath, writeTimelines, type RecordedRun } from './outputs.ts';
 import { InputError } from '../base/index.ts';
 import { intFlag, resolveArch } from './args.ts';
 import { Progress } from './progress.ts';
@@ -18,18 +20,31 @@ export interface RunFlags {
   seed: string;
   json?: boolean;
   check: boolean;
+  perfetto?: string;
+  ftrace?: string;
+  designFile?: string[];
+  controlRate: string;
 }
 
 export const DEFAULT_ARCHS = ['x86-64', 'ppc64'];
 
-export function runCommand(f: RunFlags, out: (s: string) => void): void {
+/** The designs `run` compares when none is named: every built-in one that is not kept broken on purpose. */
+export function defaultDesigns(): SwitchDesign[] {
+  return DESIGNS.filter((d) => !d.broken);
+}
+
+export async function runCommand(f: RunFlags, out: (s: string) => void): Promise<void> {
   const archs: Arch[] = (f.arch?.length ? f.arch.flatMap((a) => a.split(',')) : DEFAULT_ARCHS).map(resolveArch);
   const pcpus = intFlag('--pcpus', f.pcpus, 1, 31);
   const domains = parseDomains(f.domains);
   const sched = getScheduler(f.sched);
   const seconds = parseTime(f.time);
   const seed = intFlag('--seed', f.seed, 0, 2 ** 32 - 1);
-  const designs: SwitchDesign[] = (f.design?.length ? f.design.flatMap((d) => d.split(',')) : ['eager', 'xen-x86-lazy']).map(getDesign);
+  const controlHz = intFlag('--control-rate', f.controlRate, 0, 1_000_000);
+  const fromFiles: SwitchDesign[] = [];
+  for (const file of f.designFile ?? []) fromFiles.push(await loadDesignFile(file));
+  const named = f.design?.length ? f.design.flatMap((d) => d.split(',')).map(getDesign) : [];
+  const designs: SwitchDesign[] = named.length || fromFiles.length ? [...named, ...fromFiles] : defaultDesigns();
 
   const pairs: { arch: Arch; design: SwitchDesign }[] = [];
   const skipped: NonNullable<RunDocument['skipped']> = [];
@@ -37,7 +52,8 @@ export function runCommand(f: RunFlags, out: (s: string) => void): void {
     for (const design of designs) {
       const ok = design.supports(arch);
       if (ok === true) pairs.push({ arch, design });
-      else skipped.push({ design: design.name, arch: arch.name, reason: ok });
+      // A design chosen by default that declines an architecture is simply not run there.
+      else if (named.length || fromFiles.length) skipped.push({ design: design.name, arch: arch.name, reason: ok });
     }
   }
   if (!pairs.length) {
@@ -45,9 +61,18 @@ export function runCommand(f: RunFlags, out: (s: string) => void): void {
   }
 
   const results: RunResult[] = [];
+  // --perfetto / --ftrace: one TimelineRecorder per design/arch pair (file layout: cli/outputs.ts).
+  checkOutPath('--perfetto', f.perfetto);
+  checkOutPath('--ftrace', f.ftrace);
+  const timelines: RecordedRun[] = [];
   const progress = new Progress('lazyswitch run');
   pairs.forEach(({ arch, design }, i) => {
+    const tracer = f.perfetto !== undefined || f.ftrace !== undefined ? new TimelineRecorder() : null;
     const r = runOne({
+      tracer,
+      onDone: (st) => {
+        if (tracer) timelines.push({ arch: arch.name, design: design.name, timeline: tracer.finish(st) });
+      },
       arch,
       design,
       sched,
@@ -55,15 +80,17 @@ export function runCommand(f: RunFlags, out: (s: string) => void): void {
       domains,
       seconds,
       seed,
+      controlHz,
       checker: f.check,
       onProgress: (fr) => progress.update((i + fr) / pairs.length, `${design.name} on ${arch.name}`),
     });
     results.push(r);
   });
   progress.done();
+  writeTimelines(f, timelines, results.map((r) => r.violations));
 
   const doc: RunDocument = {
-    scenario: { archs: archs.map((a) => a.name), pcpus, domains, sched: sched.name, designs: designs.map((d) => d.name), seconds, seed },
+    scenario: { archs: archs.map((a) => a.name), pcpus, domains, sched: sched.name, designs: designs.map((d) => d.name), seconds, seed, controlHz },
     results,
     ...(skipped.length ? { skipped } : {}),
   };
@@ -72,7 +99,7 @@ export function runCommand(f: RunFlags, out: (s: string) => void): void {
     return;
   }
   const doms = domains.map((d) => `${d.vcpus}×${d.profile}${d.weight !== 256 ? ` w${d.weight}` : ''}${d.cap ? ` cap ${d.cap}%` : ''}`).join(', ');
-  out(`lazyswitch run: ${pcpus} pcpus, ${domains.length} domains (${doms}) + idle, ${sched.name} scheduler, ${seconds}s simulated, seed ${seed}${f.check ? '' : ', checker off'}\n`);
+  out(`lazyswitch run: ${pcpus} pcpus, ${domains.length} domains (${doms}) + idle, ${sched.name} scheduler, ${seconds}s simulated, seed ${seed}${controlHz ? `, ${controlHz} control ops/s` : ''}${f.check ? '' : ', checker off'}\n`);
   out(renderRunTable(results));
   for (const s of skipped) out(`(skipped ${s.design} on ${s.arch}: ${s.reason})`);
   out('');

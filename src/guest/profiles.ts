@@ -25,11 +25,14 @@ export interface GuestProfile {
   readonly blockUs: number;
   /** Guest timer interrupts per second (the decrementer path). */
   readonly decHz: number;
+  /** Device interrupts per second taken while this guest runs (the external path; not its own wakes). */
+  readonly extHz: number;
 }
 
 export const PROFILES: readonly GuestProfile[] = [
   {
     name: 'int',
+    extHz: 200,
     description: 'integer code with system calls: GPRs and segment state, no FP',
     roles: ['int', 'system'],
     segmentUs: 50,
@@ -42,6 +45,7 @@ export const PROFILES: readonly GuestProfile[] = [
   },
   {
     name: 'fp',
+    extHz: 100,
     description: 'floating-point compute: GPRs and the FP unit',
     roles: ['int', 'system', 'fp'],
     segmentUs: 80,
@@ -54,6 +58,7 @@ export const PROFILES: readonly GuestProfile[] = [
   },
   {
     name: 'vector',
+    extHz: 100,
     description: 'SIMD compute: GPRs, FP and vector units',
     roles: ['int', 'system', 'fp', 'vector'],
     segmentUs: 80,
@@ -66,6 +71,7 @@ export const PROFILES: readonly GuestProfile[] = [
   },
   {
     name: 'io',
+    extHz: 2000,
     description: 'I/O bound: short runs, blocks often on event channels',
     roles: ['int', 'system'],
     segmentUs: 20,
@@ -78,6 +84,7 @@ export const PROFILES: readonly GuestProfile[] = [
   },
   {
     name: 'cpu',
+    extHz: 50,
     description: 'CPU bound: long runs, rarely enters the hypervisor',
     roles: ['int', 'system'],
     segmentUs: 200,

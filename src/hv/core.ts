@@ -17,9 +17,12 @@
 import { ENTRY_PATHS, type EntryPathName } from '../arch/index.ts';
 import { copyRegs, IPI_FLUSH, IPI_RESCHED } from '../machine/index.ts';
 import { charge, hvClobber, restoreFrame } from './ops.ts';
+import { callChain, idleDepth, resetStack, unwindTo } from './stack.ts';
+import { controlStart } from './control.ts';
 import { NONE, PHASE, RUNSTATE, vcpuRunnable, type HvState } from './model.ts';
 
 export const PATH = Object.fromEntries(ENTRY_PATHS.map((p, i) => [p, i])) as Record<EntryPathName, number>;
+const PATH_HYPERCALL = PATH.hypercall;
 
 /** Exception entry from guest code on pcpu p: the stub saves its registers into the frame, then C code clobbers scratch. */
 export function enterFromGuest(st: HvState, p: number, path: number): void {
@@ -29,15 +32,17 @@ export function enterFromGuest(st: HvState, p: number, path: number): void {
   copyRegs(pc.regs, pc.frame, saves);
   for (let i = 0; i < saves.length; i++) pc.frameValid[saves[i]] = 1;
   const name = ENTRY_PATHS[path];
-  const words = cfg.arch.words(saves);
+  const words = cfg.entryWords[path];
   st.metrics.entries[name]++;
   st.metrics.entryWords[name] += words;
   charge(st, p, 'entry', words * cfg.arch.spec.cost.copyPerWord.cycles);
-  charge(st, p, 'trap', name === 'hypercall' ? cfg.arch.spec.cost.hypercall.cycles : cfg.arch.spec.cost.trap.cycles);
-  // Hypervisor C code now uses every register the stub saved, and every volatile one.
-  hvClobber(st, p, saves);
-  hvClobber(st, p, cfg.arch.hvVolatile);
+  charge(st, p, 'trap', path === PATH_HYPERCALL ? cfg.arch.spec.cost.hypercall.cycles : cfg.arch.spec.cost.trap.cycles);
+  // Hypervisor code now uses every register the stub saved, and every caller-saved one (its
+  // stack and TOC pointers included); callee-saved ones change only inside C frames.
+  hvClobber(st, p, cfg.entryClobbers[path]);
   pc.entryPath = path;
+  // The handler's C functions: each saves the callee-saved registers it uses, then uses them.
+  callChain(st, p, cfg.arch.cframes.chains[path]);
 }
 
 /** The assembly exit path: back into current's guest code, where the checker looks. */
@@ -68,13 +73,21 @@ function interrupt(st: HvState, p: number, path: number, handler: () => void): v
   else charge(st, p, 'trap', st.cfg.arch.spec.cost.trap.cycles);
   handler();
   if (fromGuest) {
+    // Softirqs run beneath the handler (schedule() is called from below c_handler, as the seed
+    // says); otherwise the handler returns, its frames restoring what they saved.
     if (pc.softirq && exitRunsSoftirqs(st, p)) pc.phase = PHASE.SOFTIRQ;
-    else exitToGuest(st, p);
+    else {
+      unwindTo(st, p, 0);
+      exitToGuest(st, p);
+    }
   } else if (pc.phase === PHASE.IDLE && pc.softirq) pc.phase = PHASE.SOFTIRQ;
+  // Nested handlers in the hypervisor return before the step ends: their frames are balanced
+  // and not modelled.
 }
 
 /** Send an IPI; it can be taken once the interconnect has carried it (the IPI cost figure). */
 export function sendIpi(st: HvState, from: number, to: number, kind: number): void {
+  st.cfg.tracer?.event(st, 'ipi-send', from, to, kind);
   st.pcpus[to].ipis.push({ kind, from, at: st.pcpus[from].clock + st.cfg.arch.spec.cost.ipi.cycles });
   st.metrics.ipis++;
   charge(st, from, 'ipi', st.cfg.arch.spec.cost.ipi.cycles);
@@ -98,17 +111,20 @@ function armTimer(st: HvState, p: number): void {
 export function doSchedule(st: HvState, p: number): void {
   const pc = st.pcpus[p];
   pc.softirq = false;
+  callChain(st, p, st.cfg.arch.cframes.softirq);
   charge(st, p, 'schedule', st.cfg.arch.spec.cost.schedule.cycles);
   const prev = pc.current;
   const { next, slice } = st.cfg.sched.doSchedule(st, p, pc.clock);
   pc.sliceEnd = pc.clock + slice;
   const pv = st.vcpus[prev];
   if (next === prev) {
-    // continue_running(prev): no switch.
+    // continue_running(prev): no switch; schedule() and do_softirq() return.
     if (pv.isIdle) {
+      unwindTo(st, p, idleDepth(st));
       pc.phase = PHASE.IDLE;
       pc.timerAt = Infinity;
     } else {
+      unwindTo(st, p, 0);
       armTimer(st, p);
       exitToGuest(st, p);
     }
@@ -124,6 +140,7 @@ export function doSchedule(st: HvState, p: number): void {
   pc.next = next;
   pc.phase = PHASE.SWITCH_PREP;
   st.metrics.switches++;
+  st.cfg.tracer?.event(st, 'sched', p, prev, next);
 }
 
 /** SWITCH_PREP: contextSwitch() begins with IRQs on: pull next's state off its dirty pcpu first. */
@@ -152,8 +169,11 @@ export function doSyncDone(st: HvState, p: number): void {
 export function doSwitch(st: HvState, p: number): void {
   const pc = st.pcpus[p];
   pc.current = pc.next;
+  callChain(st, p, st.cfg.arch.cframes.switchChain);
+  const lazyBefore = st.metrics.lazySwitches;
   st.cfg.design.contextSwitch(st, p, pc.prev, pc.next);
   pc.phase = PHASE.SAVED;
+  st.cfg.tracer?.event(st, 'switch', p, pc.prev, pc.next, st.metrics.lazySwitches !== lazyBefore);
 }
 
 /**
@@ -168,16 +188,35 @@ export function contextSaved(st: HvState, p: number, prev: number): void {
     return;
   }
   st.cfg.observer?.onContextSaved(st, p, prev);
+  st.cfg.tracer?.event(st, 'saved', p, prev, NONE);
   pv.isRunning = false;
   if (pv.migrating) vcpuMigrate(st, prev);
 }
 
-/** SAVED: contextSaved(prev), then schedule_tail: into next's guest code or the idle loop. */
+/** SAVED: the design's schedule tail (contextSaved(prev) and the way out), or the default. */
 export function doSaved(st: HvState, p: number): void {
   const pc = st.pcpus[p];
-  contextSaved(st, p, pc.prev);
+  const prev = pc.prev;
   pc.prev = NONE;
   pc.next = NONE;
+  if (st.cfg.design.tail) st.cfg.design.tail(st, p, prev);
+  else defaultTail(st, p, prev);
+}
+
+/**
+ * x86 and PowerPC Xen: context_saved(prev), then reset_stack_and_jump() — prev's C frames are
+ * abandoned — to the exit path that restores next's whole frame, or into the idle loop.
+ */
+export function defaultTail(st: HvState, p: number, prev: number): void {
+  contextSaved(st, p, prev);
+  resetStack(st, p);
+  if (st.pcpus[p].current === st.pcpus[p].idle) callChain(st, p, st.cfg.arch.cframes.idle);
+  tailDone(st, p);
+}
+
+/** The end of every tail: the stack is set up for current; go to its guest code or the idle loop. */
+export function tailDone(st: HvState, p: number): void {
+  const pc = st.pcpus[p];
   if (pc.current === pc.idle) {
     pc.entryPath = NONE;
     pc.phase = pc.softirq ? PHASE.SOFTIRQ : PHASE.IDLE;
@@ -189,13 +228,33 @@ export function doSaved(st: HvState, p: number): void {
   else exitToGuest(st, p);
 }
 
+/** Acknowledge a flush IPI from `from`: its sender stops spinning. */
+export function ackFlush(st: HvState, p: number, from: number): void {
+  const sender = st.pcpus[from];
+  if ((sender.phase === PHASE.SYNC_WAIT || sender.phase === PHASE.CTL_SYNC) && sender.waitPcpu === p) sender.ackAt = st.pcpus[p].clock;
+}
+
+/** Acknowledge every flush a design deferred (after it committed the state). */
+export function ackDeferred(st: HvState, p: number): void {
+  const pc = st.pcpus[p];
+  for (const from of pc.deferredAcks) ackFlush(st, p, from);
+  pc.deferredAcks.length = 0;
+}
+
+/** IDLE with deferred flush acknowledgements: the idle loop unwinds to commit, then acknowledges. */
+export function doDeferredSync(st: HvState, p: number): void {
+  st.cfg.design.serveDeferredSync?.(st, p);
+  st.metrics.localSyncs++;
+  ackDeferred(st, p);
+}
+
 /**
  * vcpu_migrate(v) (4.0): only once v is not running; it moves to a pcpu its affinity allows
  * and is woken there. Called from contextSaved() when the request came while it ran.
  */
 export function vcpuMigrate(st: HvState, v: number): void {
   const vc = st.vcpus[v];
-  if (vc.isRunning || !vc.migrating) return;
+  if ((vc.isRunning && !st.cfg.mutations?.migrateRunning) || !vc.migrating) return;
   vc.migrating = false;
   let target = vc.processor;
   if (!((vc.affinity >>> target) & 1)) {
@@ -211,6 +270,10 @@ export function vcpuMigrate(st: HvState, v: number): void {
 // Interrupts, guest hypercalls and timers.
 
 /** vcpu_wake(v) handled on pcpu `on`: queue it and tickle the pcpus the policy names. */
+export function wakeVcpu(st: HvState, on: number, v: number): void {
+  wakeOn(st, on, v);
+}
+
 function wakeOn(st: HvState, on: number, v: number): void {
   const tickles = st.cfg.sched.wake(st, v, st.pcpus[on].clock);
   for (const t of tickles) {
@@ -231,6 +294,7 @@ export function doWake(st: HvState, v: number): void {
   interrupt(st, p, PATH.external, () => {
     vc.wakeAt = Infinity;
     if (vc.runstate !== RUNSTATE.BLOCKED) return;
+    st.cfg.tracer?.event(st, 'wake', p, v, NONE);
     vc.runstate = RUNSTATE.RUNNABLE;
     if (vcpuRunnable(vc)) wakeOn(st, p, v);
   });
@@ -260,25 +324,35 @@ export function doIpi(st: HvState, p: number): void {
   const ipi = pc.ipis.shift()!;
   pc.clock = Math.max(pc.clock, ipi.at);
   interrupt(st, p, PATH.ipi, () => {
+    st.cfg.tracer?.event(st, 'ipi-take', p, ipi.from, ipi.kind);
     if (ipi.kind === IPI_FLUSH) {
       // invalidate_interrupt(): FLUSH_VCPU_STATE syncs lazily held state, then acknowledges.
-      if (st.cfg.design.syncLocal?.(st, p)) st.metrics.localSyncs++;
-      const sender = st.pcpus[ipi.from];
-      if (sender.phase === PHASE.SYNC_WAIT && sender.waitPcpu === p) sender.ackAt = pc.clock;
+      const held = pc.loaded[0];
+      const r = st.cfg.design.syncLocal ? st.cfg.design.syncLocal(st, p) : false;
+      if (r === 'defer') {
+        pc.deferredAcks.push(ipi.from);
+        return;
+      }
+      if (r) {
+        st.metrics.localSyncs++;
+        st.cfg.tracer?.event(st, 'sync', p, held, NONE);
+      }
+      ackFlush(st, p, ipi.from);
     } else if (ipi.kind === IPI_RESCHED) {
       pc.softirq = true;
     }
   });
 }
 
-export const GUEST_OP = { NONE: 0, HYPERCALL: 1, YIELD: 2, BLOCK: 3, TIMER: 4 } as const;
-export const GUEST_OP_NAMES = ['run', 'hypercall', 'yield', 'block', 'guest-timer'] as const;
+export const GUEST_OP = { NONE: 0, HYPERCALL: 1, YIELD: 2, BLOCK: 3, TIMER: 4, EXTERNAL: 5, CONTROL: 6 } as const;
+export const GUEST_OP_NAMES = ['run', 'hypercall', 'yield', 'block', 'guest-timer', 'device-irq', 'domctl'] as const;
 
 /**
  * Guest code on pcpu p runs for `len` cycles, writing its next registers (every one it uses, in
  * turn), then does `op`: nothing, a null hypercall, SCHEDOP_yield, SCHEDOP_block (blocked for
  * `arg` cycles, woken
- * by an interrupt on pcpu `irq`), or takes its own timer interrupt (the decrementer path).
+ * by an interrupt on pcpu `irq`), takes its own timer interrupt (the decrementer path), or a
+ * device interrupt (the external path).
  */
 export function doGuest(st: HvState, p: number, len: number, op: number, arg: number, irq: number): void {
   const pc = st.pcpus[p];
@@ -314,6 +388,7 @@ export function doGuest(st: HvState, p: number, len: number, op: number, arg: nu
     case GUEST_OP.BLOCK:
       interrupt(st, p, PATH.hypercall, () => {
         vc.runstate = RUNSTATE.BLOCKED;
+        st.cfg.tracer?.event(st, 'block', p, v, NONE);
         vc.wakeAt = pc.clock + arg;
         vc.wakePcpu = irq >= 0 && irq < st.pcpus.length ? irq : p;
         st.cfg.sched.sleep(st, v);
@@ -323,5 +398,20 @@ export function doGuest(st: HvState, p: number, len: number, op: number, arg: nu
     case GUEST_OP.TIMER:
       interrupt(st, p, PATH.decrementer, () => {});
       return;
+    case GUEST_OP.EXTERNAL:
+      interrupt(st, p, PATH.external, () => {});
+      return;
+    case GUEST_OP.CONTROL: {
+      // A domctl from the toolstack: `arg` is the target vcpu, `irq` the operation and its argument.
+      enterFromGuest(st, p, PATH.hypercall);
+      if (!controlStart(st, p, irq & 15, arg, irq >>> 4)) {
+        if (pc.softirq && exitRunsSoftirqs(st, p)) pc.phase = PHASE.SOFTIRQ;
+        else {
+          unwindTo(st, p, 0);
+          exitToGuest(st, p);
+        }
+      }
+      return;
+    }
   }
 }

@@ -4,3 +4,5 @@ export * from './ops.ts';
 export * from './core.ts';
 export * from './switch/index.ts';
 export * from './sched/index.ts';
+export * from './stack.ts';
+export * from './control.ts';

@@ -9,7 +9,7 @@
  * uncommitted state.
  */
 import type { Arch, EntryPathName } from '../arch/index.ts';
-import type { Pcpu, RegStore } from '../machine/index.ts';
+import type { CFrame, Pcpu, RegStore } from '../machine/index.ts';
 import type { GuestProfile } from '../guest/index.ts';
 import type { SwitchDesign } from './switch/types.ts';
 import type { Scheduler } from './sched/types.ts';
@@ -30,8 +30,12 @@ export const PHASE = {
   SWITCH: 5,
   /** Next step: contextSaved(prev), then return to the guest or the idle loop. */
   SAVED: 6,
+  /** A control operation (domctl) paused `ctlTarget` and spins, IRQs on, until it is not is_running (vcpu_sleep_sync). */
+  CTL_WAIT: 7,
+  /** The control operation sent a flush IPI to the target's dirty pcpu and waits for the acknowledgement (sync_vcpu_execstate). */
+  CTL_SYNC: 8,
 } as const;
-export const PHASE_NAMES = ['guest', 'idle', 'softirq', 'switch-prep', 'sync-wait', 'switch', 'saved'] as const;
+export const PHASE_NAMES = ['guest', 'idle', 'softirq', 'switch-prep', 'sync-wait', 'switch', 'saved', 'ctl-wait', 'ctl-sync'] as const;
 
 export const RUNSTATE = { RUNNING: 0, RUNNABLE: 1, BLOCKED: 2, OFFLINE: 3 } as const;
 export const RUNSTATE_NAMES = ['running', 'runnable', 'blocked', 'offline'] as const;
@@ -60,6 +64,28 @@ export interface HvPcpu extends Pcpu {
   timerAt: number;
   nextTick: number;
   sliceEnd: number;
+  /** The C frames on the stack this pcpu runs on (outermost first). */
+  cframes: CFrame[];
+  /** Flush IPIs whose acknowledgement a design deferred (senders' pcpu ids): see syncLocal. */
+  deferredAcks: number[];
+  /**
+   * A state switch split across C and the assembly exit path (Hollis's design): the vcpu whose
+   * nonvolatiles the exit path must still save, and the one whose it must load (NONE: none).
+   */
+  pendingNvFrom: number;
+  pendingNvTo: number;
+  /** The control operation this pcpu is carrying out (CTL_* in hv/control), its target vcpu. */
+  ctlOp: number;
+  ctlTarget: number;
+}
+
+/** A per-vcpu hypervisor stack (Xen ARM, ia64): its exception frame and C frames travel with the vcpu. */
+export interface VcpuStack {
+  frame: RegStore;
+  frameValid: Uint8Array;
+  cframes: CFrame[];
+  /** Callee-saved registers saved by switch_to (__context_switch's saved_context). */
+  ctx: RegStore;
 }
 
 export interface Vcpu {
@@ -90,6 +116,8 @@ export interface Vcpu {
   affinity: number;
   /** Cycles of guest code this vcpu has run. */
   guestCycles: number;
+  /** Its own hypervisor stack while not running, for per-vcpu-stack designs (null otherwise). */
+  stack: VcpuStack | null;
 }
 
 export interface Domain {
@@ -112,12 +140,14 @@ export interface Metrics {
   addressSpaceSwitches: number;
   cycles: number;
   /** Breakdown of `cycles`. */
-  cyclesBy: { entry: number; save: number; restore: number; schedule: number; ipi: number; addressSpace: number; trap: number };
+  cyclesBy: { entry: number; save: number; restore: number; schedule: number; ipi: number; addressSpace: number; trap: number; cframes: number };
   /** Per entry path: exceptions taken, words stored into the frame on entry. */
   entries: Record<EntryPathName, number>;
   entryWords: Record<EntryPathName, number>;
   remoteSyncs: number;
   localSyncs: number;
+  /** Control operations carried out (getvcpucontext, setvcpucontext, set_affinity). */
+  controlOps: number;
   migrations: number;
   guestSegments: number;
   resumes: number;
@@ -129,8 +159,10 @@ export interface HvConfig {
   readonly design: SwitchDesign;
   readonly sched: Scheduler;
   readonly profiles: readonly GuestProfile[];
-  /** Per entry path index: the registers the design's entry stub saves. */
+  /** Per entry path index: the registers the design's entry stub saves, their words, and what C code then clobbers. */
   readonly entrySaves: readonly Int32Array[];
+  readonly entryWords: readonly number[];
+  readonly entryClobbers: readonly Int32Array[];
   /** Per profile: the registers its guests write. */
   readonly profileRegs: readonly Int32Array[];
   /** Cycles of simulated time to run. */
@@ -138,6 +170,33 @@ export interface HvConfig {
   /** Scheduler tick period in cycles. */
   readonly tickCycles: number;
   observer: HvObserver | null;
+  /** Deliberate bugs switched on by the mutation suite (src/mutants); absent in every real run. */
+  mutations?: Mutations;
+  /** Timeline sink (Perfetto export, reports); null when nobody listens. */
+  tracer: HvTracer | null;
+}
+
+/**
+ * Timeline events, emitted at the point they happen on pcpu `p` (time: that pcpu's clock).
+ * - sched: schedule() on p picked `b` to replace `a` (a switch starts)
+ * - switch: the state switch from `a` to `b` finished; `lazy` when the design moved nothing
+ * - saved: contextSaved(a) on p
+ * - ipi-send: p sent an IPI of kind `b` (1 flush, 2 resched) to pcpu `a`
+ * - ipi-take: p took an IPI of kind `b` from pcpu `a`
+ * - sync: p committed vcpu `a`'s lazily held state (syncLocal)
+ * - block / wake: vcpu `a` blocked on p / was woken by an interrupt on p
+ */
+export type HvEventKind = 'sched' | 'switch' | 'saved' | 'ipi-send' | 'ipi-take' | 'sync' | 'block' | 'wake';
+
+export interface HvTracer {
+  event(st: HvState, kind: HvEventKind, p: number, a: number, b: number, lazy?: boolean): void;
+}
+
+export interface Mutations {
+  /** getvcpucontext reads without sync_vcpu_execstate(). */
+  remoteReadWithoutSync?: boolean;
+  /** vcpu_migrate() without its is_running bail-out (97bfffea3c). */
+  migrateRunning?: boolean;
 }
 
 export interface HvState {
@@ -184,11 +243,12 @@ export function newMetrics(): Metrics {
     ipis: 0,
     addressSpaceSwitches: 0,
     cycles: 0,
-    cyclesBy: { entry: 0, save: 0, restore: 0, schedule: 0, ipi: 0, addressSpace: 0, trap: 0 },
+    cyclesBy: { entry: 0, save: 0, restore: 0, schedule: 0, ipi: 0, addressSpace: 0, trap: 0, cframes: 0 },
     entries: perPath(),
     entryWords: perPath(),
     remoteSyncs: 0,
     localSyncs: 0,
+    controlOps: 0,
     migrations: 0,
     guestSegments: 0,
     resumes: 0,

@@ -148,3 +148,20 @@ export function restoreFrame(st: HvState, p: number): void {
   }
   pc.frameValid.fill(0);
 }
+
+/** Save the listed registers of v, from the exception frame or from the registers. */
+export function saveList(st: HvState, p: number, v: number, regs: Int32Array, fromFrame: boolean): void {
+  const pc = st.pcpus[p];
+  copyRegs(fromFrame ? pc.frame : pc.regs, st.vcpus[v].area, regs);
+  countMove(st, regs, true);
+  charge(st, p, 'save', regs.length * st.cfg.arch.spec.cost.copyPerWord.cycles);
+}
+
+/** Load the listed registers of v, into the exception frame (marking them valid) or the registers. */
+export function loadList(st: HvState, p: number, v: number, regs: Int32Array, toFrame: boolean): void {
+  const pc = st.pcpus[p];
+  copyRegs(st.vcpus[v].area, toFrame ? pc.frame : pc.regs, regs);
+  if (toFrame) for (let i = 0; i < regs.length; i++) pc.frameValid[regs[i]] = 1;
+  countMove(st, regs, false);
+  charge(st, p, 'restore', regs.length * st.cfg.arch.spec.cost.copyPerWord.cycles);
+}

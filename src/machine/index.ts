@@ -5,3 +5,4 @@
  */
 export * from './regstore.ts';
 export * from './pcpu.ts';
+export * from './cframe.ts';

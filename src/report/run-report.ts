@@ -15,6 +15,7 @@ export interface RunDocument {
     designs: string[];
     seconds: number;
     seed: number;
+    controlHz: number;
   };
   results: RunResult[];
   skipped?: { design: string; arch: string; reason: string }[];
@@ -55,7 +56,7 @@ export function readResults(results: RunResult[]): string {
           const asSaved = eager.metrics.addressSpaceSwitches / Math.max(1, eager.metrics.switches) - r.metrics.addressSpaceSwitches / Math.max(1, r.metrics.switches);
           s += `, ${(asSaved * 100).toFixed(1)} fewer address-space switches per 100 switches than eager, and cost ${formatNumber(Math.round(r.metrics.cycles / Math.max(1, r.metrics.switches)))} cycles per switch against eager's ${formatNumber(Math.round(eager.metrics.cycles / Math.max(1, eager.metrics.switches)))}`;
         }
-        if (r.metrics.remoteSyncs) s += `; ${formatNumber(r.metrics.remoteSyncs)} times another pcpu had to pull lazily held state back with a flush IPI`;
+        if (r.metrics.remoteSyncs) s += `; ${r.metrics.remoteSyncs === 1 ? 'once' : `${formatNumber(r.metrics.remoteSyncs)} times`} another pcpu had to pull lazily held state back with a flush IPI`;
         parts.push(s);
       }
     }

@@ -9,8 +9,8 @@ import { ENTRY_PATHS } from '../arch/index.ts';
 import { UnsupportedError } from '../base/index.ts';
 import { newPcpu, newRegStore } from '../machine/index.ts';
 import { PROFILES, profileIndex, profileRegs } from '../guest/index.ts';
-import { NONE, PHASE, RUNSTATE, newMetrics, type HvConfig, type HvPcpu, type HvState, type Vcpu, type Domain, type HvObserver } from '../hv/index.ts';
-import type { SwitchDesign, Scheduler } from '../hv/index.ts';
+import { NONE, PHASE, RUNSTATE, newMetrics, type HvConfig, type HvPcpu, type HvState, type Vcpu, type Domain, type HvObserver, type HvTracer, type Mutations } from '../hv/index.ts';
+import { callChain, type SwitchDesign, type Scheduler } from '../hv/index.ts';
 import type { DomainSpec } from '../scenario/index.ts';
 
 export interface BuildOptions {
@@ -21,6 +21,8 @@ export interface BuildOptions {
   domains: DomainSpec[];
   seconds: number;
   observer?: HvObserver | null;
+  tracer?: HvTracer | null;
+  mutations?: Mutations;
 }
 
 const TICK_MS = 10;
@@ -29,16 +31,21 @@ export function buildState(o: BuildOptions): HvState {
   const ok = o.design.supports(o.arch);
   if (ok !== true) throw new UnsupportedError(o.design.name, `does not support ${o.arch.name}: ${ok}`);
   const arch = o.arch;
+  const entrySaves = ENTRY_PATHS.map((p) => o.design.entrySaves(arch, p));
   const cfg: HvConfig = {
     arch,
     design: o.design,
     sched: o.sched,
     profiles: PROFILES,
-    entrySaves: ENTRY_PATHS.map((p) => o.design.entrySaves(arch, p)),
+    entrySaves,
+    entryWords: entrySaves.map((s) => arch.words(s)),
+    entryClobbers: entrySaves.map((s) => Int32Array.from(new Set([...s, ...arch.hvCallerSaved])).sort()),
     profileRegs: PROFILES.map((p) => profileRegs(arch, p)),
     endCycles: o.seconds * arch.spec.clockHz,
     tickCycles: (arch.spec.clockHz * TICK_MS) / 1000,
     observer: o.observer ?? null,
+    tracer: o.tracer ?? null,
+    mutations: o.mutations,
   };
   const nclasses = arch.classes.length;
   const allAff = o.pcpus >= 31 ? -1 >>> 0 : (1 << o.pcpus) - 1;
@@ -80,11 +87,35 @@ export function buildState(o: BuildOptions): HvState {
       timerAt: Infinity,
       nextTick: 0,
       sliceEnd: Infinity,
+      cframes: [],
+      deferredAcks: [],
+      pendingNvFrom: NONE,
+      pendingNvTo: NONE,
+      ctlOp: NONE,
+      ctlTarget: NONE,
     });
   }
   for (let p = 0; p < o.pcpus; p++) vcpus[p].isRunning = true;
+  if (o.design.stack === 'per-vcpu') {
+    // A guest vcpu that never ran "returns" into continue_new_vcpu → reset_stack_and_jump to
+    // the exit path, which restores its whole frame: the frame starts out holding everything.
+    for (const v of vcpus) {
+      if (v.isIdle) continue;
+      const frame = newRegStore(arch.nregs);
+      const frameValid = new Uint8Array(arch.nregs);
+      for (const r of arch.hvRegs) {
+        frame.val[r] = v.area.val[r];
+        frame.own[r] = v.area.own[r];
+        frameValid[r] = 1;
+      }
+      v.stack = { frame, frameValid, cframes: [], ctx: newRegStore(arch.nregs) };
+    }
+  }
   const st: HvState = { cfg, pcpus, vcpus, domains, schedData: null, step: 0, nextToken: token, metrics: newMetrics() };
   st.schedData = o.sched.init(st);
+  // Every pcpu boots into its idle loop.
+  for (let p = 0; p < o.pcpus; p++) callChain(st, p, arch.cframes.idle);
+  st.metrics = newMetrics();
   return st;
 }
 
@@ -108,5 +139,6 @@ function newVcpu(arch: Arch, id: number, domain: number, name: string, isIdle: b
     writeCursor: 0,
     affinity,
     guestCycles: 0,
+    stack: null,
   };
 }

@@ -15,6 +15,11 @@ import type { Choice } from './choice.ts';
 
 export interface DriveOptions {
   seed: number;
+  /**
+   * Control operations (getvcpucontext, setvcpucontext, set_affinity) per second issued by the
+   * first domain's vcpus — the toolstack's domain. Default 0.
+   */
+  controlHz?: number;
   /** Pcpus whose next events lie within this many seconds of the earliest are interleaved randomly. */
   windowSeconds?: number;
   /** Stop after this many steps (a budget), in addition to the simulated end time. */
@@ -43,9 +48,11 @@ function wakeDue(st: HvState, p: number, t: number): number {
 /** When pcpu p next has something to do (Infinity: nothing until another pcpu acts). */
 function nextTime(st: HvState, p: number): number {
   const pc = st.pcpus[p];
-  if (pc.phase === PHASE.GUEST || canRun(pc)) return pc.clock;
+  if (pc.phase === PHASE.GUEST || canRun(pc, st)) return pc.clock;
   let t = Math.min(pc.ipis.length ? pc.ipis[0].at : Infinity, pc.timerAt);
   if (pc.phase === PHASE.IDLE) t = Math.min(t, minWake(st, p));
+  // A pcpu spinning in the hypervisor (flush or pause wait) still takes its interrupts.
+  else if (pc.phase !== PHASE.GUEST) t = Math.min(t, minWake(st, p));
   return t === Infinity ? t : Math.max(t, pc.clock);
 }
 
@@ -72,7 +79,7 @@ export function drive(st: HvState, o: DriveOptions): number {
     let n = 0;
     for (let p = 0; p < P; p++) if (times[p] <= tmin + window && times[p] < end) cand[n++] = p;
     const p = cand[n === 1 ? 0 : rng.int(n)];
-    const c = chooseFor(st, p, times[p], work, vrng, end);
+    const c = chooseFor(st, p, times[p], work, vrng, end, o.controlHz ?? 0);
     o.record?.push(c);
     applyChoice(st, c);
     steps++;
@@ -95,11 +102,22 @@ interface GuestWork {
  * interrupt that cuts it short leaves the rest for the next time the vcpu runs, so each vcpu
  * executes the same program under every design and only the hypervisor's overhead moves it.
  */
-function drawWork(st: HvState, v: number, rng: Rng): GuestWork {
+function drawWork(st: HvState, v: number, rng: Rng, controlHz: number): GuestWork {
   const vc = st.vcpus[v];
   const prof = st.cfg.profiles[vc.profile];
   const hz = st.cfg.arch.spec.clockHz;
   const remaining = Math.max(1, Math.round(rng.exp((prof.segmentUs * hz) / 1e6)));
+  if (controlHz > 0 && vc.domain === 0) {
+    // The toolstack: its share of the machine-wide control rate, per segment of its own.
+    const perVcpu = controlHz / st.domains[0].vcpus.length;
+    if (rng.float() < (perVcpu * prof.segmentUs) / 1e6) {
+      const targets = st.vcpus.filter((x) => !x.isIdle && x.id !== v);
+      const target = targets[rng.int(targets.length)]?.id ?? v;
+      const op = rng.int(3);
+      const arg = op === 2 ? rng.int(st.pcpus.length) : 0;
+      return { remaining, op: GUEST_OP.CONTROL, arg: target, irq: op | (arg << 4) };
+    }
+  }
   const u = rng.float();
   let op: number = GUEST_OP.NONE;
   let arg = 0;
@@ -113,19 +131,20 @@ function drawWork(st: HvState, v: number, rng: Rng): GuestWork {
   } else if (u < prof.pBlock + prof.pYield) op = GUEST_OP.YIELD;
   else if (u < prof.pBlock + prof.pYield + prof.pHypercall) op = GUEST_OP.HYPERCALL;
   else if (rng.float() < (prof.decHz * prof.segmentUs) / 1e6) op = GUEST_OP.TIMER;
+  else if (rng.float() < (prof.extHz * prof.segmentUs) / 1e6) op = GUEST_OP.EXTERNAL;
   return { remaining, op, arg, irq };
 }
 
-function chooseFor(st: HvState, p: number, t: number, work: (GuestWork | null)[], vrng: Rng[], end: number): Choice {
+function chooseFor(st: HvState, p: number, t: number, work: (GuestWork | null)[], vrng: Rng[], end: number, controlHz: number): Choice {
   const pc = st.pcpus[p];
   if (pc.ipis.length && pc.ipis[0].at <= t) return { k: 'ipi', p };
   if (pc.timerAt <= t) return { k: 'timer', p };
-  const w = pc.phase === PHASE.GUEST || pc.phase === PHASE.IDLE ? wakeDue(st, p, t) : NONE;
+  const w = wakeDue(st, p, t);
   if (w !== NONE) return { k: 'wake', v: w };
-  if (canRun(pc)) return { k: 'run', p };
+  if (canRun(pc, st)) return { k: 'run', p };
   // Guest code runs until its next event of its own, or until the pcpu's next interrupt.
   const v = pc.current;
-  const job = (work[v] ??= drawWork(st, v, vrng[v]));
+  const job = (work[v] ??= drawWork(st, v, vrng[v], controlHz));
   const limit = Math.min(pc.timerAt, minWake(st, p), pc.ipis.length ? pc.ipis[0].at : Infinity, end) - pc.clock;
   if (job.remaining > limit) {
     // Run up to (just past) the next interrupt; it is then due and taken next.
@@ -134,5 +153,6 @@ function chooseFor(st: HvState, p: number, t: number, work: (GuestWork | null)[]
     return { k: 'guest', p, len, op: GUEST_OP.NONE, arg: 0, irq: p };
   }
   work[v] = null;
-  return { k: 'guest', p, len: job.remaining, op: job.op, arg: job.arg, irq: job.irq === NONE ? st.vcpus[v].processor : job.irq };
+  const irq = job.op === GUEST_OP.BLOCK && job.irq === NONE ? st.vcpus[v].processor : job.irq;
+  return { k: 'guest', p, len: job.remaining, op: job.op, arg: job.arg, irq };
 }

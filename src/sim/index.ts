@@ -4,3 +4,4 @@ export * from './build.ts';
 export * from './step.ts';
 export * from './driver.ts';
 export * from './run.ts';
+export * from './replay.ts';

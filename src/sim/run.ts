@@ -5,7 +5,7 @@
  */
 import type { Arch } from '../arch/index.ts';
 import { Checker, type Violation } from '../check/index.ts';
-import type { Metrics, Scheduler, SwitchDesign, HvState } from '../hv/index.ts';
+import type { Metrics, Mutations, Scheduler, SwitchDesign, HvState, HvTracer } from '../hv/index.ts';
 import type { DomainSpec } from '../scenario/index.ts';
 import { buildState } from './build.ts';
 import { drive } from './driver.ts';
@@ -28,6 +28,7 @@ export interface ResultMetrics {
   entryWords: Metrics['entryWords'];
   remoteSyncs: number;
   localSyncs: number;
+  controlOps: number;
   migrations: number;
   guestSegments: number;
   resumes: number;
@@ -57,6 +58,14 @@ export interface RunOptions {
   onProgress?: (fraction: number) => void;
   record?: Choice[];
   stopAtFirstViolation?: boolean;
+  /** Control operations per second (getvcpucontext, setvcpucontext, set_affinity); default 0. */
+  controlHz?: number;
+  /** Deliberate bugs (the mutation suite only). */
+  mutations?: Mutations;
+  /** Timeline sink (report/timeline.ts for --perfetto/--ftrace). */
+  tracer?: HvTracer | null;
+  /** Called with the final state before it is summarised. */
+  onDone?: (st: HvState) => void;
 }
 
 export function summarise(st: HvState, steps: number, checker: Checker | null): RunResult {
@@ -84,6 +93,7 @@ export function summarise(st: HvState, steps: number, checker: Checker | null): 
       entryWords: { ...m.entryWords },
       remoteSyncs: m.remoteSyncs,
       localSyncs: m.localSyncs,
+      controlOps: m.controlOps,
       migrations: m.migrations,
       guestSegments: m.guestSegments,
       resumes: m.resumes,
@@ -95,13 +105,15 @@ export function summarise(st: HvState, steps: number, checker: Checker | null): 
 
 export function runOne(o: RunOptions): RunResult {
   const checker = o.checker === false ? null : new Checker();
-  const st = buildState({ arch: o.arch, design: o.design, sched: o.sched, pcpus: o.pcpus, domains: o.domains, seconds: o.seconds, observer: checker });
+  const st = buildState({ arch: o.arch, design: o.design, sched: o.sched, pcpus: o.pcpus, domains: o.domains, seconds: o.seconds, observer: checker, tracer: o.tracer, mutations: o.mutations });
   const steps = drive(st, {
     seed: o.seed,
+    controlHz: o.controlHz,
     maxSteps: o.maxSteps,
     onProgress: o.onProgress,
     record: o.record,
     stop: o.stopAtFirstViolation && checker ? () => checker.total > 0 : undefined,
   });
+  o.onDone?.(st);
   return summarise(st, steps, checker);
 }

@@ -4,13 +4,13 @@
  * clone, then apply — for the explorer. `enabled` lists the choices a state allows.
  */
 import { invariant } from '../base/index.ts';
-import { cloneRegStore, clonePcpuHw } from '../machine/index.ts';
+import { cloneRegStore, clonePcpuHw, cloneCFrame } from '../machine/index.ts';
 import { Fnv } from '../base/index.ts';
-import { NONE, PHASE, RUNSTATE, doGuest, doIpi, doSaved, doSchedule, doSwitch, doSwitchPrep, doSyncDone, doTimer, doWake, type HvPcpu, type HvState } from '../hv/index.ts';
+import { NONE, PHASE, RUNSTATE, doGuest, doIpi, doSaved, doDeferredSync, doSchedule, doControlWait, doControlSync, doSwitch, doSwitchPrep, doSyncDone, doTimer, doWake, type HvPcpu, type HvState } from '../hv/index.ts';
 import type { Choice } from './choice.ts';
 
-/** Whether pcpu p has a hypervisor step to take (a `run` choice). */
-export function canRun(pc: HvPcpu): boolean {
+/** Whether pcpu p has a hypervisor step to take (a `run` choice). A control operation's wait needs `st`. */
+export function canRun(pc: HvPcpu, st?: HvState): boolean {
   switch (pc.phase) {
     case PHASE.SOFTIRQ:
     case PHASE.SWITCH_PREP:
@@ -18,6 +18,12 @@ export function canRun(pc: HvPcpu): boolean {
     case PHASE.SAVED:
       return true;
     case PHASE.SYNC_WAIT:
+      return pc.ackAt !== NONE;
+    case PHASE.IDLE:
+      return pc.deferredAcks.length > 0;
+    case PHASE.CTL_WAIT:
+      return st !== undefined && !st.vcpus[pc.ctlTarget].isRunning;
+    case PHASE.CTL_SYNC:
       return pc.ackAt !== NONE;
     default:
       return false;
@@ -45,6 +51,18 @@ export function applyChoice(st: HvState, c: Choice): void {
           break;
         case PHASE.SAVED:
           doSaved(st, c.p);
+          break;
+        case PHASE.IDLE:
+          invariant(pc.deferredAcks.length > 0, `run choice on idle pcpu ${c.p} with no deferred sync`);
+          doDeferredSync(st, c.p);
+          break;
+        case PHASE.CTL_WAIT:
+          invariant(!st.vcpus[pc.ctlTarget].isRunning, `pcpu ${c.p} cannot finish vcpu_sleep_sync while its target is_running`);
+          doControlWait(st, c.p);
+          break;
+        case PHASE.CTL_SYNC:
+          invariant(pc.ackAt !== NONE, `pcpu ${c.p} cannot finish sync_vcpu_execstate before the flush is acknowledged`);
+          doControlSync(st, c.p);
           break;
         default:
           invariant(false, `run choice on pcpu ${c.p} in a phase with no hypervisor step`);
@@ -76,8 +94,8 @@ export function applyChoice(st: HvState, c: Choice): void {
 export function enabled(st: HvState): Choice[] {
   const out: Choice[] = [];
   for (const pc of st.pcpus) {
-    if (canRun(pc)) out.push({ k: 'run', p: pc.id });
-    if (pc.phase === PHASE.GUEST) for (let op = 0; op <= 4; op++) out.push({ k: 'guest', p: pc.id, len: 1000, op, arg: 1000, irq: pc.id });
+    if (canRun(pc, st)) out.push({ k: 'run', p: pc.id });
+    if (pc.phase === PHASE.GUEST) for (let op = 0; op <= 5; op++) out.push({ k: 'guest', p: pc.id, len: 1000, op, arg: 1000, irq: pc.id });
     if (pc.timerAt !== Infinity) out.push({ k: 'timer', p: pc.id });
     if (pc.ipis.length) out.push({ k: 'ipi', p: pc.id });
   }
@@ -93,8 +111,15 @@ export function cloneState(st: HvState): HvState {
       ...p,
       ...clonePcpuHw(p),
       loaded: p.loaded.slice(),
+      cframes: p.cframes.map(cloneCFrame),
+      deferredAcks: p.deferredAcks.slice(),
     })),
-    vcpus: st.vcpus.map((v) => ({ ...v, area: cloneRegStore(v.area), shadow: v.shadow.slice() })),
+    vcpus: st.vcpus.map((v) => ({
+      ...v,
+      area: cloneRegStore(v.area),
+      shadow: v.shadow.slice(),
+      stack: v.stack && { frame: cloneRegStore(v.stack.frame), frameValid: v.stack.frameValid.slice(), cframes: v.stack.cframes.map(cloneCFrame), ctx: cloneRegStore(v.stack.ctx) },
+    })),
     domains: st.domains,
     schedData: structuredClone(st.schedData),
     step: st.step,
@@ -117,11 +142,17 @@ export function hashState(st: HvState): string {
     h.u32(p.phase).u32(p.current).u32(p.prev).u32(p.next).u32(p.waitPcpu).u32(p.ackAt === NONE ? 0 : 1).u32(p.softirq ? 1 : 0).u32(p.entryPath).u32(p.ptbase);
     h.arr(p.loaded).arr(p.regs.val).arr(p.regs.own).arr(p.frame.val).arr(p.frameValid);
     for (const i of p.ipis) h.u32(i.kind).u32(i.from);
+    for (const f of p.cframes) h.u32(f.fn).arr(f.val);
+    h.arr(p.deferredAcks).u32(p.pendingNvFrom).u32(p.pendingNvTo).u32(p.ctlOp).u32(p.ctlTarget);
     h.num(p.clock).num(p.timerAt === Infinity ? -1 : p.timerAt);
   }
   for (const v of st.vcpus) {
     h.u32(v.runstate).u32(v.isRunning ? 1 : 0).u32(v.processor).u32(v.wakePcpu).u32(v.dirtyPcpu).u32(v.pauseCount).u32(v.migrating ? 1 : 0).u32(v.writeCursor);
     h.arr(v.area.val).arr(v.area.own).arr(v.shadow);
+    if (v.stack) {
+      h.arr(v.stack.frame.val).arr(v.stack.frameValid).arr(v.stack.ctx.val);
+      for (const f of v.stack.cframes) h.u32(f.fn).arr(f.val);
+    }
   }
   h.str(JSON.stringify(st.schedData));
   return h.hex();

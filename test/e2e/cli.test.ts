@@ -22,7 +22,16 @@ describe('lazyswitch run --json (the contract)', () => {
     expect(r.code).toBe(0);
     expect(doc.scenario).toMatchObject({ pcpus: 4, sched: 'credit', seed: 1 });
     expect(doc.scenario.domains).toHaveLength(3);
-    expect(doc.results.map((x: any) => `${x.arch}/${x.design}`).sort()).toEqual(['ppc64/eager', 'ppc64/xen-x86-lazy', 'x86-64/eager', 'x86-64/xen-x86-lazy']);
+    expect(doc.results.map((x: any) => `${x.arch}/${x.design}`).sort()).toEqual([
+      'ppc64/eager',
+      'ppc64/per-vcpu-stack',
+      'ppc64/ppc-asm-exit-switch',
+      'ppc64/ppc-full-save-on-sched-paths',
+      'ppc64/xen-x86-lazy',
+      'x86-64/eager',
+      'x86-64/per-vcpu-stack',
+      'x86-64/xen-x86-lazy',
+    ]);
     for (const res of doc.results) {
       expect(Array.isArray(res.violations)).toBe(true);
       for (const k of ['switches', 'lazySwitches', 'wordsSaved', 'wordsRestored', 'bytesMoved', 'ipis', 'addressSpaceSwitches', 'cycles', 'overheadPct']) {
@@ -45,6 +54,35 @@ describe('lazyswitch run (the table)', () => {
     expect(r.out).toMatch(/On ppc64, /);
     expect(r.err).toBe(''); // piped: no progress line
   });
+  it('explain ppc: every design, the broken ones caught, as a table and as JSON', () => {
+    const r = cli('explain', 'ppc', '--time', '100ms', '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    const by = Object.fromEntries(doc.designs.map((d: any) => [d.design, d]));
+    expect(by['ppc-naive-volatile'].correct).toBe(false);
+    expect(by['ppc-naive-volatile'].firstViolation).toMatch(/r(1[4-9]|2\d|3[01]) is neither saved/);
+    for (const d of ['eager', 'xen-x86-lazy', 'ppc-full-save-on-sched-paths', 'ppc-asm-exit-switch', 'per-vcpu-stack']) expect(by[d].correct).toBe(true);
+    expect(by['ppc-asm-exit-switch'].entryWordsPerPath.hypercall).toBeLessThan(by.eager.entryWordsPerPath.hypercall);
+    expect(doc.answer).toMatch(/ppc-naive-volatile/);
+    const t = cli('explain', 'ppc', '--time', '50ms');
+    expect(t.out).toMatch(/design\s+correct\s+violations\s+cycles\/exception/);
+  });
+  it('mutants: every mutant caught, score 1, as JSON', () => {
+    const r = cli('mutants', '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.mutants.length).toBeGreaterThanOrEqual(10);
+    for (const m of doc.mutants) expect(Object.keys(m)).toEqual(expect.arrayContaining(['name', 'description', 'caught', 'steps', 'violation']));
+    expect(doc.score).toBe(1);
+  });
+  it('runs a design from a user file through the same checker', () => {
+    const r = cli('run', '--design-file', 'examples/my-design.ts', '--arch', 'ppc64', '--time', '100ms', '--json', '--control-rate', '2000');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.results[0].design).toBe('skip-unused-units');
+    expect(doc.results[0].metrics.controlOps).toBeGreaterThan(0);
+    expect(doc.results[0].violations).toEqual([]);
+  });
   it('lists architectures, designs and schedulers', () => {
     const r = cli('list');
     expect(r.code).toBe(0);
@@ -65,6 +103,10 @@ describe('bad input: clear message, exit 2, no stack, no output', () => {
     [['run', '--bogus'], /unknown option '--bogus'/],
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['run', '--arch', '/nonexistent/arch.yaml'], /cannot read architecture file "\/nonexistent\/arch.yaml": ENOENT/],
+    [['run', '--design-file', '/nonexistent/d.ts'], /--design-file: no such file/],
+    [["run", "--design-file", "package.json"], /package.json: summary: one line describing the design; cites: an array of strings.*supports: a function \(required\)/],
+    [['run', '--control-rate', '-5'], /--control-rate: "-5" is not a whole number/],
+    [['explain', 'sparc'], /unknown architecture "sparc"/],
   ];
   for (const [args, msg] of cases) {
     it(args.join(' '), () => {

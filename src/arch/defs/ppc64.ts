@@ -100,6 +100,25 @@ export const ppc64: ArchSpecInput = {
     ipi: { saves: VOLATILE_ENTRY, runsSoftirqs: false, source: 'IPIs arrive as external interrupts on PPC970 (§3.1)' },
     'program-check': { saves: [...VOLATILE_ENTRY, 'r14-r31'], runsSoftirqs: false, source: 'exceptions.S: program check saves r14–r31 for the GDB stub (§3.1)' },
   },
+  // Hollis's 2005 picture: the exception handler's C code, then (beneath it) schedule() and
+  // context_switch(). GCC allocates nonvolatile GPRs from r31 downwards and saves exactly those
+  // it uses in its prologue (ELFv2 §2.2 stack frame). The counts are [estimate]s of -O2 code.
+  cframes: {
+    allocation: ['r31-r14'],
+    functions: { do_hcall: 5, do_sched_op: 3, do_timer: 4, do_dec: 2, do_external_irq: 4, smp_message_recv: 2, program_exception: 6, do_softirq: 3, schedule: 8, context_switch: 6, idle_loop: 3 },
+    chains: {
+      hypercall: ['do_hcall', 'do_sched_op'],
+      'hv-timer': ['do_timer'],
+      decrementer: ['do_dec'],
+      external: ['do_external_irq'],
+      ipi: ['smp_message_recv'],
+      'program-check': ['program_exception'],
+    },
+    softirq: ['do_softirq', 'schedule'],
+    switch: ['context_switch'],
+    idle: ['idle_loop'],
+    source: 'call chains after xen/arch/powerpc exceptions.c (do_timer, do_dec) and hcalls.c; nonvolatile counts [estimate] for GCC -O2',
+  },
   addressSpace: {
     kind: 'sdr1+slb+tlbiel',
     switch: { cycles: 2600, source: `64 × isync;slbmte;isync + slbia + mtsdr1 + 256 tlbiel (reference §3.2) ${NO_COUNT}` },

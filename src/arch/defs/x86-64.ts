@@ -95,6 +95,23 @@ export const x86_64: ArchSpecInput = {
     ipi: { saves: 'full', runsSoftirqs: true, source: `event-check / invalidate IPI vectors; ${FULL}` },
     'program-check': { saves: 'full', runsSoftirqs: true, source: `handle_exception; ${FULL}` },
   },
+  // Callee-saved registers per the SysV psABI; GCC pushes rbx, rbp, r12–r15 as it needs them.
+  cframes: {
+    allocation: ['rbx', 'rbp', 'r12-r15'],
+    functions: { do_hypercall: 3, do_sched_op: 2, timer_interrupt: 3, apic_timer_interrupt: 2, do_irq: 4, smp_call_function_interrupt: 2, do_trap: 4, do_softirq: 3, schedule: 6, context_switch: 5, idle_loop: 2 },
+    chains: {
+      hypercall: ['do_hypercall', 'do_sched_op'],
+      'hv-timer': ['timer_interrupt'],
+      decrementer: ['apic_timer_interrupt'],
+      external: ['do_irq'],
+      ipi: ['smp_call_function_interrupt'],
+      'program-check': ['do_trap'],
+    },
+    softirq: ['do_softirq', 'schedule'],
+    switch: ['context_switch'],
+    idle: ['idle_loop'],
+    source: 'xen/arch/x86 entry.S → C handlers; softirqs run from test_all_events; callee-saved counts [estimate] for GCC -O2',
+  },
   addressSpace: {
     kind: 'cr3',
     switch: { cycles: 250, source: '[estimate] MOV to CR3 is serialising; not measurable from user mode (reference §6.3)' },

@@ -32,6 +32,20 @@ export interface Scheduler {
   tick(st: HvState, p: number, now: number): boolean;
   /** SCHEDOP_yield from v (optional). */
   yield?(st: HvState, v: number): void;
+  /** Whether v sits on a runqueue (lets the conformance suite catch a lost wakeup). */
+  isQueued?(st: HvState, v: number): boolean;
+}
+
+/**
+ * The scheduler's view of who runs on pcpu p — Xen's per_cpu(schedule_data).curr, set under the
+ * lock by schedule() — which runs ahead of `current` (set_current() in context_switch()) while a
+ * switch is under way. Policies must use this, not `current`: a vcpu woken during prev's
+ * switch-out is no longer "current" for the scheduler and must be queued (csched_vcpu_wake's
+ * curr_on_cpu() test).
+ */
+export function schedCurr(st: HvState, p: number): number {
+  const pc = st.pcpus[p];
+  return pc.next !== -1 ? pc.next : pc.current;
 }
 
 /** Remove v from a runqueue array if present. */
@@ -46,6 +60,6 @@ export function runqRemove(q: number[], v: number): boolean {
 export function idlePcpusFor(st: HvState, v: number): number[] {
   const out: number[] = [];
   const aff = st.vcpus[v].affinity;
-  for (const pc of st.pcpus) if (pc.online && pc.current === pc.idle && pc.phase === 1 && (aff >>> pc.id) & 1) out.push(pc.id);
+  for (const pc of st.pcpus) if (pc.online && schedCurr(st, pc.id) === pc.idle && (aff >>> pc.id) & 1) out.push(pc.id);
   return out;
 }

@@ -18,7 +18,7 @@ export interface DesignConformance {
   broken?: boolean;
 }
 
-export function runDesignConformance({ design, broken }: DesignConformance): void {
+export function runDesignConformance({ design, broken = Boolean(design.broken) }: DesignConformance): void {
   describe(`switch design conformance: ${design.name}`, () => {
     it('names itself, summarises itself and cites what it models', () => {
       expect(design.name).toMatch(/^[a-z0-9-]+$/);
@@ -53,6 +53,14 @@ export function runDesignConformance({ design, broken }: DesignConformance): voi
           expect(r.metrics.lazySwitches).toBeLessThanOrEqual(r.metrics.switches);
           expect(r.metrics.wordsSaved).toBeGreaterThan(0);
           expect(r.metrics.bytesMoved).toBeGreaterThanOrEqual(r.metrics.wordsSaved);
+        });
+      }
+
+      if (!broken) {
+        it(`keeps every invariant with control operations on: pause, getvcpucontext, setvcpucontext, migration (${arch})`, () => {
+          const r = runOne({ arch: getArch(arch), design, sched: getScheduler('credit'), pcpus: 4, domains: parseDomains('int*2,io*4,fp*2'), seconds: 0.2, seed: 5, controlHz: 3000 });
+          expect(r.metrics.controlOps).toBeGreaterThan(50);
+          expect(r.violations).toEqual([]);
         });
       }
 

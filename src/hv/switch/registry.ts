@@ -3,8 +3,13 @@ import { InputError } from '../../base/index.ts';
 import type { SwitchDesign } from './types.ts';
 import { eager } from './eager/index.ts';
 import { xenX86Lazy } from './xen-x86-lazy/index.ts';
+import { ppcNaiveVolatile } from './ppc-naive-volatile/index.ts';
+import { ppcAsmExitSwitch } from './ppc-asm-exit-switch/index.ts';
+import { ppcFullSaveOnSchedPaths } from './ppc-full-save-on-sched-paths/index.ts';
+import { ppcSwitchInRoutine } from './ppc-switch-in-routine/index.ts';
+import { perVcpuStack } from './per-vcpu-stack/index.ts';
 
-export const DESIGNS: readonly SwitchDesign[] = [eager, xenX86Lazy];
+export const DESIGNS: readonly SwitchDesign[] = [eager, xenX86Lazy, ppcFullSaveOnSchedPaths, ppcAsmExitSwitch, perVcpuStack, ppcSwitchInRoutine, ppcNaiveVolatile];
 
 export function designNames(): string[] {
   return DESIGNS.map((d) => d.name);

@@ -23,6 +23,11 @@ export interface SwitchDesign {
   readonly summary: string;
   /** The code it models: file, function, commit. */
   readonly cites: readonly string[];
+  /**
+   * Set on a design that is kept because it is wrong (the checker must catch it): why it breaks.
+   * Such designs still run everywhere; tables mark them.
+   */
+  readonly broken?: string;
   /** True when the design can run on `arch`, or the reason it cannot. */
   supports(arch: Arch): true | string;
   /**
@@ -45,10 +50,35 @@ export interface SwitchDesign {
    */
   contextSwitch(st: HvState, p: number, prev: number, next: number): void;
   /**
-   * __sync_local_execstate(): if this pcpu lazily holds a vcpu's state, commit it now (the
-   * pcpu is running its idle vcpu). Returns true when a switch happened. Absent: nothing held.
+   * Which stack the hypervisor runs on. 'per-pcpu' (x86, PowerPC): one stack per pcpu, and the
+   * switch ends in reset_stack_and_jump() unless the design's tail returns through the frames.
+   * 'per-vcpu' (Xen ARM, ia64): every vcpu has its own stack, frames and exception frame
+   * included, and the switch moves the pcpu onto next's stack. Absent: 'per-pcpu'.
    */
-  syncLocal?(st: HvState, p: number): boolean;
+  readonly stack?: 'per-pcpu' | 'per-vcpu';
+  /**
+   * __sync_local_execstate(): if this pcpu lazily holds a vcpu's state, commit it now (the
+   * pcpu is running its idle vcpu). Returns true when a switch happened. 'defer' means it cannot
+   * be done from interrupt context (part of the state sits in C frames the handler cannot
+   * reach): the core holds back the flush acknowledgement until serveDeferredSync() ran.
+   * Absent: nothing is ever held.
+   */
+  syncLocal?(st: HvState, p: number): boolean | 'defer';
+  /** Commit what syncLocal deferred; runs as the idle pcpu's next step. The core then acknowledges. */
+  serveDeferredSync?(st: HvState, p: number): void;
+  /**
+   * schedule_tail, after the state switch: must call contextSaved(st, p, prev) exactly once, set
+   * the stack up for `current`, then call tailDone(st, p). Absent: contextSaved(prev), then
+   * reset_stack_and_jump() to the exit path (or into the idle loop) — x86 and PowerPC Xen.
+   */
+  tail?(st: HvState, p: number, prev: number): void;
+  /**
+   * The value vcpu v gets back in register r when it next resumes, given where this design keeps
+   * a descheduled vcpu's state (the checker judges invariant 3 with it). Absent: the save area.
+   */
+  savedValue?(st: HvState, v: number, r: number): number;
+  /** setvcpucontext wrote v's save area: a design that keeps state elsewhere (a vcpu stack) must adopt it. */
+  contextWritten?(st: HvState, v: number): void;
   /**
    * The assembly return-to-guest path on pcpu p for `current`. Absent: restore every valid
    * slot of the exception frame into the registers (fast_resume / full_resume).

@@ -11,13 +11,18 @@
  * stealing only vcpus that are not is_running (csched_load_balance, csched_runq_steal,
  * __csched_vcpu_is_migrateable).
  *
- * Deliberate simplifications: every non-blocked vcpu counts as "active" for accounting (Xen
- * keeps an active list that vcpus join when they burn credit); a capped vcpu over its cap is
- * parked by a scheduler flag rather than by vcpu_pause_nosync().
+ * Accounting follows Xen's active list: a vcpu joins it when a tick finds it running
+ * (csched_vcpu_acct → __csched_vcpu_acct_start), only active vcpus earn credit and change
+ * priority at csched_acct, and a vcpu leaves it when its credit exceeds a slice's worth
+ * (__csched_vcpu_acct_stop_locked, credit halved). An inactive vcpu keeps its priority, so an
+ * I/O-bound vcpu that rarely runs stays UNDER and is BOOSTed on every wake.
+ *
+ * Deliberate simplification: a capped vcpu over its cap is parked by a scheduler flag rather
+ * than by vcpu_pause_nosync().
  */
-import type { Scheduler } from '../types.ts';
-import { idlePcpusFor, runqRemove } from '../types.ts';
-import { RUNSTATE, vcpuRunnable, type HvState } from '../../model.ts';
+import type { Decision, Scheduler } from '../types.ts';
+import { idlePcpusFor, runqRemove, schedCurr } from '../types.ts';
+import { vcpuRunnable, type HvState } from '../../model.ts';
 
 export const PRI_BOOST = 0;
 export const PRI_UNDER = -1;
@@ -37,6 +42,8 @@ export interface CreditData {
   start: number[];
   parked: boolean[];
   yielding: boolean[];
+  /** On the active list (earning credit). */
+  active: boolean[];
   nextAcct: number;
 }
 
@@ -71,7 +78,7 @@ function acct(st: HvState): void {
   const d = data(st);
   const creditTotal = CREDITS_PER_ACCT * st.pcpus.filter((p) => p.online).length;
   let weightTotal = 0;
-  const active = st.domains.map((dom) => dom.vcpus.filter((v) => st.vcpus[v].runstate !== RUNSTATE.BLOCKED && st.vcpus[v].runstate !== RUNSTATE.OFFLINE));
+  const active = st.domains.map((dom) => dom.vcpus.filter((v) => d.active[v]));
   st.domains.forEach((dom, i) => (weightTotal += dom.weight * active[i].length));
   if (weightTotal === 0) return;
   st.domains.forEach((dom, i) => {
@@ -90,8 +97,11 @@ function acct(st: HvState): void {
       } else {
         d.pri[v] = PRI_UNDER;
         d.parked[v] = false;
-        // Upper bound: a vcpu that does not spend its credit stops hoarding it.
-        if (d.credit[v] > CREDITS_PER_TSLICE) d.credit[v] /= 2;
+        // Upper bound: a vcpu that does not spend its credit leaves the active list and stops hoarding.
+        if (d.credit[v] > CREDITS_PER_TSLICE) {
+          d.active[v] = false;
+          d.credit[v] /= 2;
+        }
       }
     }
   });
@@ -102,46 +112,8 @@ function pickable(st: HvState, p: number, v: number, prev: number): boolean {
   return !data(st).parked[v] && (!vc.isRunning || v === prev);
 }
 
-export const credit: Scheduler = {
-  name: 'credit',
-  summary: 'Xen credit: weights, caps, 30 ms slice, 10 ms tick, BOOST on wake, load balancing',
-  cites: ['xen/common/sched_credit.c (4.x): csched_schedule, csched_acct, csched_vcpu_wake, csched_load_balance'],
-  init(st) {
-    const n = st.vcpus.length;
-    const d: CreditData = {
-      runq: st.pcpus.map(() => []),
-      credit: new Array(n).fill(0),
-      pri: new Array(n).fill(PRI_UNDER),
-      start: new Array(n).fill(0),
-      parked: new Array(n).fill(false),
-      yielding: new Array(n).fill(false),
-      nextAcct: msToCycles(st, TICK_MS * TICKS_PER_ACCT),
-    };
-    st.schedData = d;
-    for (const v of st.vcpus) if (!v.isIdle && vcpuRunnable(v)) runqInsert(st, v.processor, v.id);
-    return d;
-  },
-  wake(st, v, now) {
-    const d = data(st);
-    const vc = st.vcpus[v];
-    if (st.pcpus[vc.processor].current === v && vc.isRunning) return [];
-    if (d.pri[v] === PRI_UNDER && !d.parked[v]) d.pri[v] = PRI_BOOST;
-    d.start[v] = now;
-    runqInsert(st, vc.processor, v);
-    // __runq_tickle: preempt the home pcpu if we beat its current; else wake an idler to steal us.
-    const home = st.pcpus[vc.processor];
-    const curPri = home.current === home.idle ? -64 : d.pri[home.current];
-    if (d.pri[v] > curPri) return [vc.processor];
-    const idle = idlePcpusFor(st, v);
-    return idle.length ? [idle[0]] : [];
-  },
-  sleep(st, v) {
-    for (const q of data(st).runq) runqRemove(q, v);
-  },
-  yield(st, v) {
-    data(st).yielding[v] = true;
-  },
-  doSchedule(st, p, now) {
+/** csched_schedule(): requeue prev, pick the best local vcpu, or balance load from peers. */
+function doSchedule(st: HvState, p: number, now: number, opts: CreditOptions): Decision {
     const d = data(st);
     const pc = st.pcpus[p];
     const prev = pc.current;
@@ -181,7 +153,7 @@ export const credit: Scheduler = {
       for (let i = 0; i < pq.length; i++) {
         const v = pq[i];
         const vc = st.vcpus[v];
-        if (d.pri[v] <= localPri || vc.isRunning || d.parked[v] || !((vc.affinity >>> p) & 1)) continue;
+        if (d.pri[v] <= localPri || (vc.isRunning && !opts.stealRunning) || d.parked[v] || !((vc.affinity >>> p) & 1)) continue;
         pq.splice(i, 1);
         vc.processor = p;
         st.metrics.migrations++;
@@ -195,7 +167,60 @@ export const credit: Scheduler = {
       return { next, slice };
     }
     return { next: pc.idle, slice: Infinity };
+  }
+
+export interface CreditOptions {
+  /** Mutation: load balancing without __csched_vcpu_is_migrateable()'s !is_running test. */
+  stealRunning?: boolean;
+}
+
+export function makeCredit(opts: CreditOptions = {}): Scheduler {
+  return { ...creditBase, doSchedule: (st, p, now) => doSchedule(st, p, now, opts) };
+}
+
+const creditBase: Scheduler = {
+  name: 'credit',
+  summary: 'Xen credit: weights, caps, 30 ms slice, 10 ms tick, BOOST on wake, load balancing',
+  cites: ['xen/common/sched_credit.c (4.x): csched_schedule, csched_acct, csched_vcpu_wake, csched_load_balance'],
+  init(st) {
+    const n = st.vcpus.length;
+    const d: CreditData = {
+      runq: st.pcpus.map(() => []),
+      credit: new Array(n).fill(0),
+      pri: new Array(n).fill(PRI_UNDER),
+      start: new Array(n).fill(0),
+      parked: new Array(n).fill(false),
+      yielding: new Array(n).fill(false),
+      active: new Array(n).fill(false),
+      nextAcct: msToCycles(st, TICK_MS * TICKS_PER_ACCT),
+    };
+    st.schedData = d;
+    for (const v of st.vcpus) if (!v.isIdle && vcpuRunnable(v)) runqInsert(st, v.processor, v.id);
+    return d;
   },
+  wake(st, v, now) {
+    const d = data(st);
+    const vc = st.vcpus[v];
+    if (schedCurr(st, vc.processor) === v) return [];
+    if (d.pri[v] === PRI_UNDER && !d.parked[v]) d.pri[v] = PRI_BOOST;
+    d.start[v] = now;
+    runqInsert(st, vc.processor, v);
+    // __runq_tickle: preempt the home pcpu if we beat its current; else wake an idler to steal us.
+    const home = st.pcpus[vc.processor];
+    const cur = schedCurr(st, vc.processor);
+    const curPri = cur === home.idle ? -64 : d.pri[cur];
+    if (d.pri[v] > curPri) return [vc.processor];
+    const idle = idlePcpusFor(st, v);
+    return idle.length ? [idle[0]] : [];
+  },
+  isQueued: (st, v) => data(st).runq.some((q) => q.includes(v)),
+  sleep(st, v) {
+    for (const q of data(st).runq) runqRemove(q, v);
+  },
+  yield(st, v) {
+    data(st).yielding[v] = true;
+  },
+  doSchedule: (st, p, now) => doSchedule(st, p, now, {}),
   tick(st, p, now) {
     const d = data(st);
     const cur = st.pcpus[p].current;
@@ -203,6 +228,7 @@ export const credit: Scheduler = {
       // csched_vcpu_acct: a vcpu seen running at a tick is consuming CPU: no longer boosted.
       if (d.pri[cur] === PRI_BOOST) d.pri[cur] = PRI_UNDER;
       burnCredits(st, cur, now);
+      d.active[cur] = true;
     }
     if (now >= d.nextAcct) {
       acct(st);
@@ -211,3 +237,5 @@ export const credit: Scheduler = {
     return false;
   },
 };
+
+export const credit: Scheduler = makeCredit();

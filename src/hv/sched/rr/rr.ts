@@ -4,7 +4,7 @@
  * George Dunlap's sched-sim `rr` (gwd/sched-sim, anchors §1.1), made SMP.
  */
 import type { Scheduler } from '../types.ts';
-import { idlePcpusFor, runqRemove } from '../types.ts';
+import { idlePcpusFor, runqRemove, schedCurr } from '../types.ts';
 import { RUNSTATE, vcpuRunnable, type HvState } from '../../model.ts';
 
 interface RrData {
@@ -29,15 +29,16 @@ export const rr: Scheduler = {
   wake(st, v) {
     const d = data(st);
     const vc = st.vcpus[v];
-    if (!d.runq[vc.processor].includes(v) && st.pcpus[vc.processor].current !== v) d.runq[vc.processor].push(v);
+    if (!d.runq[vc.processor].includes(v) && schedCurr(st, vc.processor) !== v) d.runq[vc.processor].push(v);
     const home = st.pcpus[vc.processor];
-    const out = home.current === home.idle ? [vc.processor] : [];
+    const out = schedCurr(st, vc.processor) === home.idle ? [vc.processor] : [];
     if (!out.length) {
       const idle = idlePcpusFor(st, v);
       if (idle.length) out.push(idle[0]);
     }
     return out;
   },
+  isQueued: (st, v) => data(st).runq.some((q) => q.includes(v)),
   sleep(st, v) {
     for (const q of data(st).runq) runqRemove(q, v);
   },

@@ -1,0 +1,43 @@
+/**
+ * @module cli/design-file: load a user's switch design from a TypeScript or JavaScript file
+ * (`--design-file ./my-design.ts`). The file exports the design as `default` or as `design`.
+ * Whatever it exports is checked for the SwitchDesign shape before it reaches the simulator;
+ * anything else is an InputError naming the file and the missing or mistyped member.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InputError, type InputIssue } from '../base/index.ts';
+import type { SwitchDesign } from '../hv/index.ts';
+
+const FUNCTIONS_REQUIRED = ['supports', 'entrySaves', 'contextSwitch'] as const;
+const FUNCTIONS_OPTIONAL = ['dirtyElsewhere', 'syncLocal', 'serveDeferredSync', 'exitToGuest', 'tail', 'savedValue'] as const;
+
+export function validateDesign(x: unknown, source: string): SwitchDesign {
+  const issues: InputIssue[] = [];
+  if (typeof x !== 'object' || x === null) throw new InputError(source, [{ where: 'export', message: 'expected `export default { name, summary, cites, supports, entrySaves, contextSwitch, … }` or `export const design = …`' }]);
+  const d = x as Record<string, unknown>;
+  if (typeof d.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(d.name)) issues.push({ where: 'name', message: 'a lower-case name such as "my-design"' });
+  if (typeof d.summary !== 'string' || !d.summary) issues.push({ where: 'summary', message: 'one line describing the design' });
+  if (!Array.isArray(d.cites) || !d.cites.every((c) => typeof c === 'string')) issues.push({ where: 'cites', message: 'an array of strings: the code the design models' });
+  for (const f of FUNCTIONS_REQUIRED) if (typeof d[f] !== 'function') issues.push({ where: f, message: 'a function (required)' });
+  for (const f of FUNCTIONS_OPTIONAL) if (d[f] !== undefined && typeof d[f] !== 'function') issues.push({ where: f, message: 'a function, when given' });
+  if (d.stack !== undefined && d.stack !== 'per-pcpu' && d.stack !== 'per-vcpu') issues.push({ where: 'stack', message: '"per-pcpu" or "per-vcpu"' });
+  if (issues.length) throw new InputError(source, issues);
+  return d as unknown as SwitchDesign;
+}
+
+export async function loadDesignFile(file: string): Promise<SwitchDesign> {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new InputError('--design-file', [{ where: '--design-file', message: `no such file "${file}"` }]);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new InputError(file, [{ where: '(module)', message: `cannot load it: ${msg}` }]);
+  }
+  const x = mod.default ?? mod.design;
+  if (x === undefined) throw new InputError(file, [{ where: 'export', message: `exports ${Object.keys(mod).join(', ') || 'nothing'}; expected a default export or \`export const design\`` }]);
+  return validateDesign(x, file);
+}

@@ -1,0 +1,216 @@
+/**
+ * @module cli/replay-trace: `lazyswitch replay-trace FILE` — a real schedule (ftrace, trace-cmd,
+ * perf script, xentrace) replayed through every switch design, with the checker on; the facts of
+ * the trace and one row per design and architecture (src/sim/replay.ts says how). Optional
+ * exports: --perfetto (Chrome trace-event JSON, every run in one file, one block of pids per run)
+ * and --ftrace (sched_switch text, one file per run: with several runs the name gets
+ * `.<arch>.<design>` before its extension).
+ *
+ * The file is read in 64 KiB chunks (synchronously: the command stays a plain synchronous
+ * commander action like `run`) and the parsers stream; the switch records are kept, as a replay
+ * needs them sorted by time. Bad input — an unreadable file, a file that is not a trace, a flag
+ * out of range, a trace that cannot be replayed — is an InputError: one message, exit 2.
+ */
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { InputError } from '../base/index.ts';
+import { DESIGNS, getDesign, type SwitchDesign } from '../hv/index.ts';
+import { PROFILES } from '../guest/index.ts';
+import { GROUP_RULES, planReplay, replayPlan, type DomainMapping, type GroupRule, type ProfileOverride, type ReplayResult } from '../sim/index.ts';
+import {
+  LineSplitter,
+  TRACE_FORMATS,
+  TraceFormatError,
+  TraceParser,
+  XentraceParser,
+  isXentraceBinary,
+  type TraceDiagnostics,
+  type TraceFormat,
+  type TraceRecord,
+} from '../trace/index.ts';
+import { TimelineRecorder, renderReplay, type ReplayDocument } from '../report/index.ts';
+import { checkOutPath, writeTimelines, type RecordedRun } from './outputs.ts';
+import { resolveArch } from './args.ts';
+import { DEFAULT_ARCHS } from './run.ts';
+import { Progress } from './progress.ts';
+import type { Arch } from '../arch/index.ts';
+
+export interface ReplayTraceFlags {
+  format: string;
+  design?: string[];
+  arch?: string[];
+  group?: string;
+  profile: string[];
+  tscHz?: string;
+  json?: boolean;
+  perfetto?: string;
+  ftrace?: string;
+}
+
+const CHUNK = 1 << 16;
+
+function cannot(source: string, where: string, what: string, e: unknown): InputError {
+  const code = (e as NodeJS.ErrnoException).code ?? String(e);
+  return new InputError(source, [{ where, message: `${what}: ${code}` }]);
+}
+
+/** Stream the file through the parser for its format; TraceFormatError becomes an InputError naming the file and line. */
+export function readTrace(file: string, format: TraceFormat | 'auto', tscHz: number | undefined): { records: TraceRecord[]; diag: TraceDiagnostics } {
+  let fd: number;
+  try {
+    if (statSync(file).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw cannot('replay-trace', file, 'cannot read the trace file', e);
+  }
+  const records: TraceRecord[] = [];
+  const onRecord = (r: TraceRecord) => records.push(r);
+  const buf = new Uint8Array(CHUNK);
+  try {
+    let n = readSync(fd, buf, 0, CHUNK, null);
+    if ((format === 'auto' || format === 'xentrace') && isXentraceBinary(buf.subarray(0, Math.min(n, 16)))) {
+      const parser = new XentraceParser({ tscHz, onRecord });
+      while (n > 0) {
+        parser.push(buf.slice(0, n));
+        n = readSync(fd, buf, 0, CHUNK, null);
+      }
+      return { records, diag: parser.end() };
+    }
+    const parser = new TraceParser(format, { tscHz, onRecord });
+    const push = (l: string) => parser.push(l);
+    const splitter = new LineSplitter();
+    const dec = new TextDecoder('utf-8');
+    while (n > 0) {
+      splitter.push(dec.decode(buf.subarray(0, n), { stream: true }), push);
+      n = readSync(fd, buf, 0, CHUNK, null);
+    }
+    splitter.push(dec.decode(), push);
+    splitter.end(push);
+    return { records, diag: parser.end() };
+  } catch (e) {
+    if (e instanceof TraceFormatError) throw new InputError(file, [{ where: e.line ? `line ${e.line}` : 'trace', message: e.message }]);
+    if ((e as NodeJS.ErrnoException).code) throw cannot('replay-trace', file, 'cannot read the trace file', e);
+    throw e;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const MappingSchema = z.object({
+  domains: z.record(z.string().min(1), z.array(z.union([z.string().min(1), z.number().int().nonnegative()])).min(1)),
+});
+
+/** --group FILE: `{ domains: { name: [comm glob | pid | /regex/] } }` in YAML or JSON. */
+export function loadMapping(file: string): DomainMapping {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw cannot('--group', '--group', `"${file}" is not one of ${GROUP_RULES.join(', ')} and cannot be read as a mapping file`, e);
+  }
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length) throw new InputError('--group', [{ where: file, message: `not valid YAML/JSON: ${doc.errors[0].message.split('\n')[0]}` }]);
+  const parsed = MappingSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    throw new InputError(
+      '--group',
+      parsed.error.issues.map((i) => ({
+        where: `${file}: ${i.path.length ? i.path.join('.') : '(top level)'}`,
+        message: `${i.message} (expected { domains: { NAME: [comm glob, pid or /regex/, …] } })`,
+      })),
+    );
+  }
+  for (const pats of Object.values(parsed.data.domains)) {
+    for (const p of pats) {
+      if (typeof p === 'string' && p.length > 2 && p.startsWith('/') && p.endsWith('/')) {
+        try {
+          new RegExp(p.slice(1, -1));
+        } catch (e) {
+          throw new InputError('--group', [{ where: file, message: `${p} is not a regular expression: ${(e as Error).message}` }]);
+        }
+      }
+    }
+  }
+  return parsed.data;
+}
+
+export function parseProfileFlag(text: string): ProfileOverride {
+  const i = text.lastIndexOf('=');
+  if (i <= 0 || i === text.length - 1) throw new InputError('--profile', [{ where: '--profile', message: `"${text}" is not COMM=PROFILE (e.g. "RenderThread=vector", "kworker*=int")` }]);
+  const o = { pattern: text.slice(0, i), profile: text.slice(i + 1) };
+  if (!PROFILES.some((p) => p.name === o.profile)) {
+    throw new InputError('--profile', [{ where: '--profile', message: `unknown guest profile "${o.profile}" in "${text}"; expected one of ${PROFILES.map((p) => p.name).join(', ')}` }]);
+  }
+  return o;
+}
+
+function parseTscHz(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\s*\d+(\.\d+)?(e\d+)?\s*$/i.test(text) || !Number.isFinite(n) || n < 1e3 || n > 1e12) {
+    throw new InputError('--tsc-hz', [{ where: '--tsc-hz', message: `"${text}" is not a TSC rate in Hz (e.g. 2.4e9; 1e3..1e12)` }]);
+  }
+  return n;
+}
+
+export function replayTraceCommand(file: string, f: ReplayTraceFlags, out: (s: string) => void): void {
+  const format = f.format as TraceFormat | 'auto';
+  if (format !== 'auto' && !TRACE_FORMATS.includes(format)) {
+    throw new InputError('--format', [{ where: '--format', message: `unknown trace format "${f.format}"; expected auto or one of ${TRACE_FORMATS.join(', ')}` }]);
+  }
+  const archs: Arch[] = (f.arch?.length ? f.arch.flatMap((a) => a.split(',')) : DEFAULT_ARCHS).map(resolveArch);
+  const designs: SwitchDesign[] = f.design?.length ? f.design.flatMap((d) => d.split(',')).map(getDesign) : [...DESIGNS];
+  const group: GroupRule | undefined = f.group === undefined ? undefined : (GROUP_RULES as readonly string[]).includes(f.group) ? (f.group as GroupRule) : loadMapping(f.group);
+  const profiles = f.profile.map(parseProfileFlag);
+  const tscHz = parseTscHz(f.tscHz);
+  checkOutPath('--perfetto', f.perfetto);
+  checkOutPath('--ftrace', f.ftrace);
+
+  const pairs: { arch: Arch; design: SwitchDesign }[] = [];
+  const skipped: NonNullable<ReplayDocument['skipped']> = [];
+  for (const arch of archs) {
+    for (const design of designs) {
+      const ok = design.supports(arch);
+      if (ok === true) pairs.push({ arch, design });
+      else skipped.push({ design: design.name, arch: arch.name, reason: ok });
+    }
+  }
+  if (!pairs.length) throw new InputError('--design', skipped.map((s) => ({ where: '--design', message: `${s.design} does not support ${s.arch}: ${s.reason}` })));
+
+  const { records, diag } = readTrace(file, format, tscHz);
+  const plan = planReplay(records, diag, { group, profiles, source: file });
+  records.length = 0; // the plan holds what the replay needs
+
+  const wantTimeline = f.perfetto !== undefined || f.ftrace !== undefined;
+  const results: ReplayResult[] = [];
+  const timelines: RecordedRun[] = [];
+  const progress = new Progress('lazyswitch replay-trace');
+  pairs.forEach(({ arch, design }, i) => {
+    const tracer = wantTimeline ? new TimelineRecorder() : null;
+    const r = replayPlan(plan, {
+      arch,
+      design,
+      tracer,
+      onProgress: (fr) => progress.update((i + fr) / pairs.length, `${design.name} on ${arch.name}`),
+      onDone: (st) => {
+        if (tracer) timelines.push({ arch: arch.name, design: design.name, timeline: tracer.finish(st) });
+      },
+    });
+    results.push(r);
+  });
+  progress.done();
+
+  const doc: ReplayDocument = { trace: { ...plan.facts, file }, results, ...(skipped.length ? { skipped } : {}) };
+  // Linux tasks keep their comm and pid in --ftrace output; Xen vcpus (whose pid, the vcpu id,
+  // repeats across domains) keep their d<dom>v<n> name and get the model's vcpu id.
+  const tasks: { comm: string; pid: number }[] = [];
+  for (const t of plan.tasks) tasks[t.vcpu] = plan.facts.format === 'xentrace' ? { comm: t.name, pid: t.vcpu } : { comm: t.comm, pid: t.pid };
+  writeTimelines(f, timelines, results.map((r) => r.violations), { offsetSeconds: plan.facts.startSeconds, tasks });
+  if (f.json) {
+    out(JSON.stringify(doc, null, 2));
+    return;
+  }
+  out(`lazyswitch replay-trace: ${pairs.length} run${pairs.length === 1 ? '' : 's'} (${[...new Set(pairs.map((p) => p.design.name))].join(', ')} on ${[...new Set(pairs.map((p) => p.arch.name))].join(', ')}), checker on\n`);
+  out(renderReplay(doc));
+}

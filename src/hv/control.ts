@@ -1,0 +1,114 @@
+/**
+ * @module hv/control: control operations, the remote side of the contract (reference §1.3).
+ * A toolstack in a guest on pcpu r issues a domctl through the hypercall path:
+ *
+ * - getvcpucontext(v) (4.0 xen/common/domctl.c XEN_DOMCTL_getvcpucontext):
+ *     vcpu_pause(v)   = pause_count++; vcpu_sleep_nosync(v); vcpu_sleep_sync(v)
+ *                       (spin, IRQs on, while v->is_running), then sync_vcpu_execstate(v)
+ *                       (local sync, or a flush IPI to v's dirty pcpu and wait)
+ *     arch_get_info_guest(v)  — the reader must see exactly the guest's values
+ *     vcpu_unpause(v)
+ * - setvcpucontext(v): the same, but it writes a new context the guest must then read back.
+ * - vcpu_set_affinity(v, mask) (4.0 schedule.c): under the lock set the mask and, if
+ *   v->processor is no longer allowed, _VPF_migrating; then vcpu_sleep_nosync(v) and
+ *   vcpu_migrate(v), which does nothing while v is_running: contextSaved() finishes it.
+ */
+import { IPI_FLUSH, IPI_RESCHED } from '../machine/index.ts';
+import { NONE, PHASE, RUNSTATE, vcpuRunnable, type HvState } from './model.ts';
+import { schedCurr } from './sched/types.ts';
+import { exitToGuest, sendIpi, vcpuMigrate, wakeVcpu } from './core.ts';
+import { unwindTo } from './stack.ts';
+
+export const CTL = { GETCONTEXT: 0, SETCONTEXT: 1, AFFINITY: 2 } as const;
+export const CTL_NAMES = ['getvcpucontext', 'setvcpucontext', 'set_affinity'] as const;
+
+/** vcpu_sleep_nosync(v), issued from pcpu r: off the runqueue, and descheduled where it runs. */
+function sleepNosync(st: HvState, r: number, v: number): void {
+  st.cfg.sched.sleep(st, v);
+  const q = st.vcpus[v].processor;
+  if (schedCurr(st, q) !== v) return;
+  if (q === r) st.pcpus[r].softirq = true;
+  else sendIpi(st, r, q, IPI_RESCHED);
+}
+
+/**
+ * Begin control operation `op` on target v from pcpu r (inside r's hypercall handler). Returns
+ * true when the pcpu must stay in the hypervisor (it now spins in CTL_WAIT).
+ */
+export function controlStart(st: HvState, r: number, op: number, v: number, arg: number): boolean {
+  const pc = st.pcpus[r];
+  const vc = st.vcpus[v];
+  if (!vc || vc.isIdle || v === pc.current || vc.runstate === RUNSTATE.OFFLINE) return false;
+  st.metrics.controlOps++;
+  if (op === CTL.AFFINITY) {
+    const k = arg % st.pcpus.length;
+    vc.affinity = 1 << k;
+    if (vc.processor !== k) {
+      vc.migrating = true;
+      sleepNosync(st, r, v);
+      vcpuMigrate(st, v);
+    }
+    return false;
+  }
+  vc.pauseCount++;
+  sleepNosync(st, r, v);
+  pc.ctlOp = op;
+  pc.ctlTarget = v;
+  pc.phase = PHASE.CTL_WAIT;
+  return true;
+}
+
+/** CTL_WAIT, once the target is not is_running: sync_vcpu_execstate(v). */
+export function doControlWait(st: HvState, r: number): void {
+  const pc = st.pcpus[r];
+  const v = pc.ctlTarget;
+  const d = st.vcpus[v].dirtyPcpu;
+  // sync_vcpu_execstate(): a lazily held copy elsewhere is flushed with an IPI; one held here
+  // cannot exist while a guest vcpu is current (invariant 7).
+  if (d !== NONE && d !== r && !st.cfg.mutations?.remoteReadWithoutSync) {
+    st.metrics.remoteSyncs++;
+    sendIpi(st, r, d, IPI_FLUSH);
+    pc.waitPcpu = d;
+    pc.ackAt = NONE;
+    pc.phase = PHASE.CTL_SYNC;
+    return;
+  }
+  controlFinish(st, r);
+}
+
+/** CTL_SYNC, once acknowledged. */
+export function doControlSync(st: HvState, r: number): void {
+  const pc = st.pcpus[r];
+  pc.clock = Math.max(pc.clock, pc.ackAt);
+  pc.waitPcpu = NONE;
+  pc.ackAt = NONE;
+  controlFinish(st, r);
+}
+
+function controlFinish(st: HvState, r: number): void {
+  const pc = st.pcpus[r];
+  const v = pc.ctlTarget;
+  const vc = st.vcpus[v];
+  if (pc.ctlOp === CTL.GETCONTEXT) st.cfg.observer?.onRemoteRead?.(st, r, v);
+  else if (pc.ctlOp === CTL.SETCONTEXT) {
+    // arch_set_info_guest(): the toolstack writes a whole new integer context; it is what the
+    // guest must read from now on.
+    st.cfg.observer?.onRemoteRead?.(st, r, v);
+    for (const reg of st.cfg.arch.hvRegs) {
+      const tok = st.nextToken;
+      st.nextToken = (tok + 1) >>> 0;
+      vc.area.val[reg] = tok;
+      vc.area.own[reg] = vc.domain;
+      vc.shadow[reg] = tok;
+    }
+    st.cfg.design.contextWritten?.(st, v);
+  }
+  // vcpu_unpause(v)
+  vc.pauseCount--;
+  if (vc.pauseCount === 0 && vcpuRunnable(vc) && vc.runstate !== RUNSTATE.RUNNING) wakeVcpu(st, r, v);
+  pc.ctlOp = NONE;
+  pc.ctlTarget = NONE;
+  // The domctl returns to the toolstack's guest code.
+  unwindTo(st, r, 0);
+  exitToGuest(st, r);
+}

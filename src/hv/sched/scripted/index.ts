@@ -1,0 +1,1 @@
+export { scripted, setWanted, wantedOn, type ScriptedData } from './scripted.ts';

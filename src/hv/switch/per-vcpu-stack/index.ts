@@ -1,0 +1,1 @@
+export { perVcpuStack } from './per-vcpu-stack.ts';

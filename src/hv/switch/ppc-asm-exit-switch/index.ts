@@ -1,0 +1,1 @@
+export { ppcAsmExitSwitch } from './ppc-asm-exit-switch.ts';

@@ -1,0 +1,1 @@
+export { ppcFullSaveOnSchedPaths } from './ppc-full-save-on-sched-paths.ts';

@@ -1,0 +1,1 @@
+export { ppcNaiveVolatile } from './ppc-naive-volatile.ts';

@@ -1,0 +1,1 @@
+export { ppcSwitchInRoutine } from './ppc-switch-in-routine.ts';

@@ -1,0 +1,199 @@
+/**
+ * @module mutants/catalogue: named, documented broken variants of the designs and of the
+ * scheduling core — real Xen bugs among them. Each says what it breaks, the history it comes
+ * from, and the scenario that exposes it; `lazyswitch mutants` runs them all against the random
+ * driver with a fixed budget and reports whether the checker caught each one.
+ */
+import type { Mutations, Scheduler, SwitchDesign } from '../hv/index.ts';
+import { credit, makeCredit } from '../hv/sched/credit/credit.ts';
+import { eager } from '../hv/switch/eager/index.ts';
+import { xenX86Lazy } from '../hv/switch/xen-x86-lazy/index.ts';
+import { ppcAsmExitSwitch } from '../hv/switch/ppc-asm-exit-switch/index.ts';
+import { ppcNaiveVolatile } from '../hv/switch/ppc-naive-volatile/index.ts';
+import { ppcSwitchInRoutine } from '../hv/switch/ppc-switch-in-routine/index.ts';
+import { NONE } from '../hv/index.ts';
+
+export interface Mutant {
+  name: string;
+  description: string;
+  /** Where the bug comes from (a commit it was fixed by, a mail, a design). */
+  history: string;
+  arch: string;
+  design: SwitchDesign;
+  sched: Scheduler;
+  domains: string;
+  pcpus: number;
+  controlHz: number;
+  mutations?: Mutations;
+}
+
+const IO = 'io*6,vector*2';
+
+export const MUTANTS: readonly Mutant[] = [
+  {
+    name: 'lazy-no-pull',
+    description: 'lazy switching that loads next without first pulling its state off the pcpu where it is still dirty',
+    history: "fixed by 1088bc0f6d (2006-01-07): \"If required, context_switch() must pull state off of old CPU\"",
+    arch: 'x86-64',
+    design: { ...xenX86Lazy, name: 'mutant-lazy-no-pull', dirtyElsewhere: undefined },
+    sched: credit,
+    domains: IO,
+    pcpus: 4,
+    controlHz: 0,
+  },
+  {
+    name: 'is-running-cleared-early',
+    description: 'contextSaved(prev) — is_running = 0 — before prev\'s state is written to memory',
+    history: 'the contract of context_saved() (1198a6a99f): "Clear running flag /after/ writing context to memory"',
+    arch: 'x86-64',
+    design: {
+      ...eager,
+      name: 'mutant-saved-early',
+      contextSwitch(st, p, prev, next) {
+        if (!st.vcpus[prev].isIdle) {
+          st.cfg.observer?.onContextSaved(st, p, prev);
+          st.vcpus[prev].isRunning = false;
+        }
+        eager.contextSwitch(st, p, prev, next);
+      },
+    },
+    sched: credit,
+    domains: 'cpu*2,fp*2,io*2',
+    pcpus: 4,
+    controlHz: 0,
+  },
+  {
+    name: 'remote-read-without-sync',
+    description: 'getvcpucontext reads the save area after vcpu_pause() without sync_vcpu_execstate()',
+    history: 'the reader protocol of fc6151d0e9 / 4fb2acfb09 (2005-08-26): "a reader of another VCPU\'s context first forces sync"',
+    arch: 'x86-64',
+    design: xenX86Lazy,
+    sched: credit,
+    domains: 'int*2,' + IO,
+    pcpus: 4,
+    controlHz: 4000,
+    mutations: { remoteReadWithoutSync: true },
+  },
+  {
+    name: 'steal-running-vcpu',
+    description: 'credit load balancing steals a vcpu that is still in its scheduling tail on its old pcpu',
+    history: "credit's __csched_vcpu_is_migrateable(): \"Don't pick up work that's in the peer's scheduling tail\"; ASSERT(!next->is_running) (af8becc6b9)",
+    arch: 'x86-64',
+    design: xenX86Lazy,
+    sched: makeCredit({ stealRunning: true }),
+    domains: IO,
+    pcpus: 4,
+    controlHz: 0,
+  },
+  {
+    name: 'migrate-running-vcpu',
+    description: 'vcpu_migrate() moves a vcpu to another pcpu while it is still is_running',
+    history: 'vcpu_migrate() bails out if v->is_running and context_saved() finishes the migration (97bfffea3c, 2006-09-21)',
+    arch: 'x86-64',
+    design: xenX86Lazy,
+    sched: credit,
+    domains: 'int*2,' + IO,
+    pcpus: 4,
+    controlHz: 4000,
+    mutations: { migrateRunning: true },
+  },
+  {
+    name: 'lazy-without-dirty-mark',
+    description: 'lazy switching that leaves state on the pcpu without recording it as dirty there, so nobody pulls it',
+    history: 'the dirty tracking of 4ce9d9d80e (2005-03-29) and vcpu_dirty_cpumask / dirty_cpu (df8234fd2c)',
+    arch: 'x86-64',
+    design: {
+      ...xenX86Lazy,
+      name: 'mutant-no-dirty-mark',
+      contextSwitch(st, p, prev, next) {
+        xenX86Lazy.contextSwitch(st, p, prev, next);
+        if (!st.vcpus[next].isIdle) st.vcpus[next].dirtyPcpu = NONE;
+      },
+    },
+    sched: credit,
+    domains: IO,
+    pcpus: 4,
+    controlHz: 0,
+  },
+  {
+    name: 'flush-ipi-ignored',
+    description: 'the flush IPI handler acknowledges without syncing the lazily held state',
+    history: '00e8ef7605 (2005-04-01): "flush the state switch through on the first flush IPI received"',
+    arch: 'x86-64',
+    design: { ...xenX86Lazy, name: 'mutant-flush-ignored', syncLocal: () => false },
+    sched: credit,
+    domains: IO,
+    pcpus: 4,
+    controlHz: 0,
+  },
+  {
+    name: 'dirty-cleared-before-commit',
+    description: 'the holder marks the vcpu clean and acknowledges the flush before its state is in memory',
+    history: 'the dirty_cpu ordering fixed in "xen/sched: fix theoretical races accessing vcpu->dirty_cpu" (J. Gross, 2020) and the barriers of c3f76328d5',
+    arch: 'x86-64',
+    design: {
+      ...xenX86Lazy,
+      name: 'mutant-dirty-cleared-early',
+      syncLocal(st, p) {
+        const pc = st.pcpus[p];
+        const held = pc.loaded[0];
+        if (held === pc.current || st.vcpus[held].isIdle) return false;
+        // Marked clean and acknowledged now; the state stays loaded and is committed only when
+        // this pcpu next switches (too late for the pcpu that asked).
+        st.vcpus[held].dirtyPcpu = NONE;
+        return true;
+      },
+    },
+    sched: credit,
+    domains: IO,
+    pcpus: 4,
+    controlHz: 0,
+  },
+  {
+    name: 'asm-exit-sync-in-irq',
+    description: "the seed's design serving a sync from the IPI handler, without unwinding the idle loop's C frames",
+    history: 'the seed: "only by returning all the way to assembly can we accomplish that" (xen-devel 2005-08-25)',
+    arch: 'ppc64',
+    design: {
+      ...ppcAsmExitSwitch,
+      name: 'mutant-sync-in-irq',
+      syncLocal(st, p) {
+        const r = ppcAsmExitSwitch.syncLocal!(st, p);
+        if (r !== 'defer' || st.pcpus[p].pendingNvFrom !== NONE) return r;
+        // Commit from interrupt context: whatever the idle loop spilled stays in its frames.
+        const frames = st.pcpus[p].cframes;
+        st.pcpus[p].cframes = [];
+        ppcAsmExitSwitch.serveDeferredSync!(st, p);
+        st.pcpus[p].cframes = frames;
+        return true;
+      },
+    },
+    sched: credit,
+    domains: IO,
+    pcpus: 4,
+    controlHz: 0,
+  },
+  {
+    name: 'ppc-naive-volatile',
+    description: ppcNaiveVolatile.summary,
+    history: 'the seed post (Hollis Blanchard, 2005-08-25): nonvolatiles spread over C frames',
+    arch: 'ppc64',
+    design: ppcNaiveVolatile,
+    sched: credit,
+    domains: 'cpu*2,fp*2,io*2',
+    pcpus: 4,
+    controlHz: 0,
+  },
+  {
+    name: 'ppc-switch-in-routine',
+    description: ppcSwitchInRoutine.summary,
+    history: 'Keir Fraser\'s reply (2005-08-26) and Hollis\'s answer (msg01096)',
+    arch: 'ppc64',
+    design: ppcSwitchInRoutine,
+    sched: credit,
+    domains: 'cpu*2,fp*2,io*2',
+    pcpus: 4,
+    controlHz: 0,
+  },
+];
+
