@@ -23,6 +23,9 @@ export interface ClassInfo {
   readonly role: 'int' | 'system' | 'fp' | 'vector';
   readonly saveCycles: number;
   readonly restoreCycles: number;
+  /** 64-bit words and bytes of the whole class (precomputed for the hot path). */
+  readonly words: number;
+  readonly bytes: number;
 }
 
 export interface EntryInfo {
@@ -125,6 +128,8 @@ function build(spec: ArchSpecData, source: string): Arch {
       role: c.role,
       saveCycles: c.save.cycles,
       restoreCycles: c.restore.cycles,
+      words: names.length * Math.max(1, Math.ceil(c.widthBits / 64)),
+      bytes: names.length * Math.ceil(c.widthBits / 8),
     });
   });
   const seen = new Set<string>();

@@ -34,10 +34,16 @@ export class Checker implements HvObserver {
     this.keep = o.keep ?? 100;
   }
 
-  private report(st: HvState, invariant: string, p: number, v: number | null, r: number | null, message: string): void {
+  /**
+   * Count a violation; keep it in full while fewer than `keep` are kept. The message is a thunk:
+   * a broken design can break the contract thousands of times, and locating each lost value is
+   * the checker's most expensive work.
+   */
+  private report(st: HvState, invariant: string, p: number, v: number | null, r: number | null, message: string | (() => string)): void {
     this.total++;
     this.counts[invariant] = (this.counts[invariant] ?? 0) + 1;
     if (this.violations.length >= this.keep) return;
+    if (typeof message === 'function') message = message();
     this.violations.push({
       invariant,
       step: st.step,
@@ -50,25 +56,28 @@ export class Checker implements HvObserver {
   }
 
   onResume(st: HvState, p: number, v: number): void {
-    const regs = st.pcpus[p].regs;
+    const pc = st.pcpus[p];
+    // Invariant 13: guest code runs with no hypervisor call chain left under it on the stack.
+    if (pc.cframes.length) {
+      const fns = st.cfg.arch.cframes.functions;
+      this.report(st, 'inv13', p, v, null, () => `${st.vcpus[v].name} resumes on pcpu ${p} with hypervisor frames still on the stack (${pc.cframes.map((f) => fns[f.fn].name).join(' → ')})`);
+    }
+    const regs = pc.regs;
     const vc = st.vcpus[v];
     const shadow = vc.shadow;
     const n = shadow.length;
     for (let r = 0; r < n; r++) {
       if (regs.val[r] === shadow[r]) continue;
-      const name = st.cfg.arch.regNames[r];
-      const where = locateValue(st, r, shadow[r]);
-      const own = regs.own[r];
-      const whose = own === vc.domain ? `an older value of its own domain ${ownerName(st, own)}` : `a value owned by ${ownerName(st, own)}`;
-      this.report(
-        st,
-        'guest-state',
-        p,
-        v,
-        r,
-        `${vc.name} resumed on pcpu ${p} and read ${name} = ${whose}, not its last write; ` +
-          (where.length ? `its value was left in ${where.join(' and ')}` : 'its value is nowhere any more (lost)'),
-      );
+      const want = shadow[r];
+      this.report(st, 'guest-state', p, v, r, () => {
+        const where = locateValue(st, r, want);
+        const own = regs.own[r];
+        const whose = own === vc.domain ? `an older value of its own domain ${ownerName(st, own)}` : `a value owned by ${ownerName(st, own)}`;
+        return (
+          `${vc.name} resumed on pcpu ${p} and read ${st.cfg.arch.regNames[r]} = ${whose}, not its last write; ` +
+          (where.length ? `its value was left in ${where.join(' and ')}` : 'its value is nowhere any more (lost)')
+        );
+      });
       shadow[r] = regs.val[r];
     }
   }
@@ -109,16 +118,13 @@ export class Checker implements HvObserver {
       const heldHere = pc.loaded[a.regClass[r]] === prev && vc.dirtyPcpu === p;
       const live = pc.frameValid[r] ? pc.frame.val[r] : pc.regs.val[r];
       if (heldHere && live === want) continue;
-      const where = locateValue(st, r, want);
-      this.report(
-        st,
-        'inv3',
-        p,
-        prev,
-        r,
-        `contextSaved(${vc.name}) on pcpu ${p} clears is_running, but ${a.regNames[r]} is neither saved nor held where a sync can commit it; ` +
-          (where.length ? `the guest's value is in ${where.join(' and ')}` : "the guest's value is lost"),
-      );
+      this.report(st, 'inv3', p, prev, r, () => {
+        const where = locateValue(st, r, want);
+        return (
+          `contextSaved(${vc.name}) on pcpu ${p} clears is_running, but ${a.regNames[r]} is neither saved nor held where a sync can commit it; ` +
+          (where.length ? `the guest's value is in ${where.join(' and ')}` : "the guest's value is lost")
+        );
+      });
       return; // one report per contextSaved: the first register tells the story
     }
   }
@@ -134,17 +140,17 @@ export class Checker implements HvObserver {
     for (let r = 0; r < a.nregs; r++) {
       const want = vc.shadow[r];
       if ((saved ? saved(st, v, r) : vc.area.val[r]) === want) continue;
-      const where = locateValue(st, r, want);
-      this.report(
-        st,
-        'inv8',
-        p,
-        v,
-        r,
-        `getvcpucontext(${vc.name}) on pcpu ${p} read a stale ${a.regNames[r]}; ` + (where.length ? `the guest's value is in ${where.join(' and ')}` : "the guest's value is lost"),
-      );
+      this.report(st, 'inv8', p, v, r, () => {
+        const where = locateValue(st, r, want);
+        return `getvcpucontext(${vc.name}) on pcpu ${p} read a stale ${a.regNames[r]}; ` + (where.length ? `the guest's value is in ${where.join(' and ')}` : "the guest's value is lost");
+      });
       return;
     }
+  }
+
+  onDeadlock(st: HvState, pcpus: number[]): void {
+    const waits = pcpus.map((p) => `pcpu ${p} waits for pcpu ${st.pcpus[p].waitPcpu}`).join(', ');
+    this.report(st, 'inv10', pcpus[0], null, null, `deadlock: ${waits}, each with interrupts disabled, so neither takes the other's flush IPI`);
   }
 
   onStep(st: HvState): void {

@@ -51,6 +51,16 @@ export const INVARIANTS: readonly InvariantInfo[] = [
     sentence: 'Lazily held state exists only while the holding pcpu runs its idle vcpu.',
     xen: 'context_switch() lazy branch only if next is idle or curr_vcpu == next; __sync_local_execstate() ASSERT(current == idle)',
   },
+  {
+    id: 'inv10',
+    sentence: 'Flush IPIs are sent only with interrupts enabled, so two pcpus flushing each other cannot deadlock.',
+    xen: 'flush_area_mask() ASSERT(local_irq_is_enabled()); context_switch() hoists the dirty check before local_irq_disable() (89e23317ba)',
+  },
+  {
+    id: 'inv13',
+    sentence: 'A pcpu returns to guest code with no hypervisor call chain left on its stack: a descheduled vcpu\'s Xen frames are never kept on a per-pcpu stack.',
+    xen: 'context_switch() ends in reset_stack_and_jump() (x86, PowerPC); per-vcpu stacks on Arm/ia64 unwind on the vcpu\'s own stack',
+  },
 ];
 
 export function invariantInfo(id: string): InvariantInfo | undefined {

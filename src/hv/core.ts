@@ -23,6 +23,8 @@ import { NONE, PHASE, RUNSTATE, vcpuRunnable, type HvState } from './model.ts';
 
 export const PATH = Object.fromEntries(ENTRY_PATHS.map((p, i) => [p, i])) as Record<EntryPathName, number>;
 const PATH_HYPERCALL = PATH.hypercall;
+const PATH_DECREMENTER = PATH.decrementer;
+const PATH_EXTERNAL = PATH.external;
 
 /** Exception entry from guest code on pcpu p: the stub saves its registers into the frame, then C code clobbers scratch. */
 export function enterFromGuest(st: HvState, p: number, path: number): void {
@@ -66,12 +68,12 @@ function exitRunsSoftirqs(st: HvState, p: number): boolean {
  * An interrupt or exception on pcpu p. From guest code it goes through the entry path; in the
  * hypervisor (idle loop, spinning in a switch) the handler nests and returns to where it was.
  */
-function interrupt(st: HvState, p: number, path: number, handler: () => void): void {
+function interrupt(st: HvState, p: number, path: number, handler: (() => void) | null): void {
   const pc = st.pcpus[p];
   const fromGuest = pc.phase === PHASE.GUEST;
   if (fromGuest) enterFromGuest(st, p, path);
   else charge(st, p, 'trap', st.cfg.arch.spec.cost.trap.cycles);
-  handler();
+  if (handler) handler();
   if (fromGuest) {
     // Softirqs run beneath the handler (schedule() is called from below c_handler, as the seed
     // says); otherwise the handler returns, its frames restoring what they saved.
@@ -134,7 +136,10 @@ export function doSchedule(st: HvState, p: number): void {
   st.cfg.observer?.onPick?.(st, p, next);
   // ASSERT(!next->is_running); next->is_running = 1;  — still under the lock.
   nv.isRunning = true;
-  if (!pv.isIdle && pv.runstate === RUNSTATE.RUNNING) pv.runstate = vcpuRunnable(pv) ? RUNSTATE.RUNNABLE : RUNSTATE.BLOCKED;
+  // A vcpu that blocked itself is already BLOCKED (our _VPF_blocked); one descheduled because it
+  // was paused or is migrating stays RUNNABLE here — Xen accounts it as offline, but it is not
+  // blocked, and vcpuRunnable() looks at pause_count and migrating separately.
+  if (!pv.isIdle && pv.runstate === RUNSTATE.RUNNING) pv.runstate = RUNSTATE.RUNNABLE;
   nv.runstate = RUNSTATE.RUNNING;
   pc.prev = prev;
   pc.next = next;
@@ -377,7 +382,7 @@ export function doGuest(st: HvState, p: number, len: number, op: number, arg: nu
     case GUEST_OP.NONE:
       return;
     case GUEST_OP.HYPERCALL:
-      interrupt(st, p, PATH.hypercall, () => {});
+      interrupt(st, p, PATH_HYPERCALL, null);
       return;
     case GUEST_OP.YIELD:
       interrupt(st, p, PATH.hypercall, () => {
@@ -396,10 +401,10 @@ export function doGuest(st: HvState, p: number, len: number, op: number, arg: nu
       });
       return;
     case GUEST_OP.TIMER:
-      interrupt(st, p, PATH.decrementer, () => {});
+      interrupt(st, p, PATH_DECREMENTER, null);
       return;
     case GUEST_OP.EXTERNAL:
-      interrupt(st, p, PATH.external, () => {});
+      interrupt(st, p, PATH_EXTERNAL, null);
       return;
     case GUEST_OP.CONTROL: {
       // A domctl from the toolstack: `arg` is the target vcpu, `irq` the operation and its argument.

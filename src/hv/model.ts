@@ -197,6 +197,8 @@ export interface Mutations {
   remoteReadWithoutSync?: boolean;
   /** vcpu_migrate() without its is_running bail-out (97bfffea3c). */
   migrateRunning?: boolean;
+  /** Flush IPIs sent, and waited for, with IRQs disabled (what 89e23317ba forbids). */
+  flushWithIrqsOff?: boolean;
 }
 
 export interface HvState {
@@ -230,6 +232,8 @@ export interface HvObserver {
   onRemoteRead?(st: HvState, p: number, v: number): void;
   /** After every step. */
   onStep(st: HvState): void;
+  /** The pcpus listed spin forever: each waits for an acknowledgement no one can send. */
+  onDeadlock?(st: HvState, pcpus: number[]): void;
 }
 
 export function newMetrics(): Metrics {

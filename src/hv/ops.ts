@@ -74,9 +74,12 @@ export function saveClass(st: HvState, p: number, v: number, ci: number): void {
   const c = st.cfg.arch.classes[ci];
   const area = st.vcpus[v].area;
   const regs = st.pcpus[p].regs;
-  area.val.set(regs.val.subarray(c.start, c.end), c.start);
-  area.own.set(regs.own.subarray(c.start, c.end), c.start);
-  countMove(st, st.cfg.arch.allRegs.subarray(c.start, c.end), true);
+  for (let r = c.start; r < c.end; r++) {
+    area.val[r] = regs.val[r];
+    area.own[r] = regs.own[r];
+  }
+  st.metrics.wordsSaved += c.words;
+  st.metrics.bytesMoved += c.bytes;
   charge(st, p, 'save', c.saveCycles);
 }
 
@@ -84,9 +87,12 @@ export function loadClass(st: HvState, p: number, v: number, ci: number): void {
   const c = st.cfg.arch.classes[ci];
   const area = st.vcpus[v].area;
   const regs = st.pcpus[p].regs;
-  regs.val.set(area.val.subarray(c.start, c.end), c.start);
-  regs.own.set(area.own.subarray(c.start, c.end), c.start);
-  countMove(st, st.cfg.arch.allRegs.subarray(c.start, c.end), false);
+  for (let r = c.start; r < c.end; r++) {
+    regs.val[r] = area.val[r];
+    regs.own[r] = area.own[r];
+  }
+  st.metrics.wordsRestored += c.words;
+  st.metrics.bytesMoved += c.bytes;
   charge(st, p, 'restore', c.restoreCycles);
 }
 

@@ -174,6 +174,18 @@ export const MUTANTS: readonly Mutant[] = [
     controlHz: 0,
   },
   {
+    name: 'flush-with-irqs-off',
+    description: 'flush IPIs sent, and waited for, with interrupts disabled: two pcpus pulling state off each other deadlock',
+    history: '89e23317ba (2006-01-09): "sending the flush IPI needs us to have interrupts enabled to avoid deadlock"',
+    arch: 'x86-64',
+    design: xenX86Lazy,
+    sched: credit,
+    domains: IO,
+    pcpus: 4,
+    controlHz: 0,
+    mutations: { flushWithIrqsOff: true },
+  },
+  {
     name: 'ppc-naive-volatile',
     description: ppcNaiveVolatile.summary,
     history: 'the seed post (Hollis Blanchard, 2005-08-25): nonvolatiles spread over C frames',

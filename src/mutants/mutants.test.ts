@@ -25,5 +25,6 @@ describe('the mutation suite', () => {
     expect(by['remote-read-without-sync']).toBe('inv8');
     expect(by['is-running-cleared-early']).toBe('inv3');
     expect(['inv5', 'inv6', 'guest-state']).toContain(by['lazy-no-pull']);
+    expect(by['flush-with-irqs-off']).toBe('inv10');
   });
 });

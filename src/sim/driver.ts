@@ -9,7 +9,7 @@
  * Choice it produces, so a run is exactly reproducible from the seed or the choices.
  */
 import { Rng } from '../base/index.ts';
-import { GUEST_OP, NONE, PHASE, RUNSTATE, type HvState } from '../hv/index.ts';
+import { GUEST_OP, NONE, PHASE, RUNSTATE, type HvPcpu, type HvState } from '../hv/index.ts';
 import { applyChoice, canRun } from './step.ts';
 import type { Choice } from './choice.ts';
 
@@ -45,10 +45,16 @@ function wakeDue(st: HvState, p: number, t: number): number {
   return best;
 }
 
+/** Whether pcpu p takes interrupts now: always, except spinning for a flush sent with IRQs off (a mutation). */
+function irqsOn(st: HvState, pc: HvPcpu): boolean {
+  return !(st.cfg.mutations?.flushWithIrqsOff && (pc.phase === PHASE.SYNC_WAIT || pc.phase === PHASE.CTL_SYNC));
+}
+
 /** When pcpu p next has something to do (Infinity: nothing until another pcpu acts). */
 function nextTime(st: HvState, p: number): number {
   const pc = st.pcpus[p];
   if (pc.phase === PHASE.GUEST || canRun(pc, st)) return pc.clock;
+  if (!irqsOn(st, pc)) return Infinity;
   let t = Math.min(pc.ipis.length ? pc.ipis[0].at : Infinity, pc.timerAt);
   if (pc.phase === PHASE.IDLE) t = Math.min(t, minWake(st, p));
   // A pcpu spinning in the hypervisor (flush or pause wait) still takes its interrupts.
@@ -74,6 +80,13 @@ export function drive(st: HvState, o: DriveOptions): number {
     for (let p = 0; p < P; p++) {
       times[p] = nextTime(st, p);
       if (times[p] < tmin) tmin = times[p];
+    }
+    if (tmin === Infinity) {
+      // Nothing can ever happen again. Fine if every pcpu idles with nothing to wake it; a pcpu
+      // spinning for an acknowledgement that cannot come is a deadlock: tell the observer.
+      const stuck = st.pcpus.filter((pc) => pc.phase === PHASE.SYNC_WAIT || pc.phase === PHASE.CTL_SYNC || pc.phase === PHASE.CTL_WAIT);
+      if (stuck.length) st.cfg.observer?.onDeadlock?.(st, stuck.map((pc) => pc.id));
+      break;
     }
     if (tmin >= end) break;
     let n = 0;
@@ -137,7 +150,7 @@ function drawWork(st: HvState, v: number, rng: Rng, controlHz: number): GuestWor
 
 function chooseFor(st: HvState, p: number, t: number, work: (GuestWork | null)[], vrng: Rng[], end: number, controlHz: number): Choice {
   const pc = st.pcpus[p];
-  if (pc.ipis.length && pc.ipis[0].at <= t) return { k: 'ipi', p };
+  if (pc.ipis.length && pc.ipis[0].at <= t && irqsOn(st, pc)) return { k: 'ipi', p };
   if (pc.timerAt <= t) return { k: 'timer', p };
   const w = wakeDue(st, p, t);
   if (w !== NONE) return { k: 'wake', v: w };
