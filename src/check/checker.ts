@@ -172,6 +172,8 @@ export class Checker implements HvObserver {
       }
       this.lastProcessor[v] = vc.processor;
       this.lastRunning[v] = vc.isRunning ? 1 : 0;
+      // Invariant 4: a migration requested while the vcpu ran is carried out once it stops running.
+      if (vc.migrating && !vc.isRunning) this.report(st, 'inv4', vc.processor, v, null, `${vc.name} is no longer is_running but its migration request (_VPF_migrating) was never acted on`);
     }
     const e1 = ++this.epoch;
     const e2 = ++this.epoch;
@@ -197,6 +199,11 @@ export class Checker implements HvObserver {
         if (this.stamp[v] === e2 && this.stampOwner[v] !== p) this.report(st, 'inv5', p, v, null, `${st.vcpus[v].name}'s state is loaded on pcpu ${p} and on pcpu ${this.stampOwner[v]}`);
         this.stamp[v] = e2;
         this.stampOwner[v] = p;
+        // Invariant 7, hotplug half (f2dcefdc7b): an offline pcpu that has taken its last
+        // interrupts holds no one's state.
+        if (!pc.online && pc.phase === PHASE.IDLE && !pc.ipis.length && !pc.deferredAcks.length) {
+          this.report(st, 'inv7', p, v, null, () => `offline pcpu ${p} still holds ${st.vcpus[v].name}'s state: no flush can reach it any more`);
+        }
         // Invariant 7: lazily held state only under idle (mid-switch phases excepted: there current is still prev, or next is being loaded).
         if (v !== pc.current && pc.current !== pc.idle && (pc.phase === PHASE.GUEST || pc.phase === PHASE.SOFTIRQ)) {
           this.report(st, 'inv7', p, v, null, `pcpu ${p} runs ${st.vcpus[pc.current].name} while still holding ${st.vcpus[v].name}'s state`);

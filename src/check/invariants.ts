@@ -32,6 +32,11 @@ export const INVARIANTS: readonly InvariantInfo[] = [
     xen: 'context_saved(): smp_wmb(); prev->is_running = 0 (1198a6a99f, 90bc7dea0e)',
   },
   {
+    id: 'inv4',
+    sentence: 'A migration requested while the vcpu runs is acted on once is_running clears, never lost.',
+    xen: 'context_saved(): smp_mb(); if (test_bit(_VPF_migrating)) vcpu_migrate(prev) (97bfffea3c)',
+  },
+  {
     id: 'inv5',
     sentence: 'A vcpu\'s live state is held by at most one pcpu.',
     xen: 'ASSERT(cpus_weight(dirty_mask) <= 1); v->dirty_cpu since df8234fd2c',

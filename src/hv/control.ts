@@ -19,8 +19,32 @@ import { schedCurr } from './sched/types.ts';
 import { exitToGuest, sendIpi, vcpuMigrate, wakeVcpu } from './core.ts';
 import { unwindTo } from './stack.ts';
 
-export const CTL = { GETCONTEXT: 0, SETCONTEXT: 1, AFFINITY: 2 } as const;
-export const CTL_NAMES = ['getvcpucontext', 'setvcpucontext', 'set_affinity'] as const;
+export const CTL = { GETCONTEXT: 0, SETCONTEXT: 1, AFFINITY: 2, HOTPLUG: 3 } as const;
+export const CTL_NAMES = ['getvcpucontext', 'setvcpucontext', 'set_affinity', 'cpu_down/cpu_up'] as const;
+
+/**
+ * cpu_down(k) / cpu_up(k), toggled: take pcpu k out of cpu_online_map — its vcpus are migrated
+ * away (cpu_disable_scheduler) and it is told to sync its lazy state and stop (the last IPI it
+ * takes; __cpu_disable() calls sync_local_execstate()) — or bring it back.
+ */
+function hotplug(st: HvState, r: number, k: number): void {
+  const pk = st.pcpus[k];
+  if (!pk.online) {
+    pk.online = true;
+    return;
+  }
+  if (k === r || st.pcpus.filter((pc) => pc.online).length < 2) return;
+  // The request reaches k before it leaves cpu_online_map; then it is gone for everyone else.
+  pk.ipis.push({ kind: IPI_FLUSH, from: r, at: st.pcpus[r].clock + st.cfg.arch.spec.cost.ipi.cycles });
+  pk.online = false;
+  for (const vc of st.vcpus) {
+    if (vc.isIdle || vc.processor !== k) continue;
+    vc.migrating = true;
+    sleepNosync(st, r, vc.id);
+    vcpuMigrate(st, vc.id);
+  }
+  if (!pk.softirq) pk.ipis.push({ kind: IPI_RESCHED, from: r, at: st.pcpus[r].clock + st.cfg.arch.spec.cost.ipi.cycles });
+}
 
 /** vcpu_sleep_nosync(v), issued from pcpu r: off the runqueue, and descheduled where it runs. */
 function sleepNosync(st: HvState, r: number, v: number): void {
@@ -38,6 +62,11 @@ function sleepNosync(st: HvState, r: number, v: number): void {
 export function controlStart(st: HvState, r: number, op: number, v: number, arg: number): boolean {
   const pc = st.pcpus[r];
   const vc = st.vcpus[v];
+  if (op === CTL.HOTPLUG) {
+    st.metrics.controlOps++;
+    hotplug(st, r, arg % st.pcpus.length);
+    return false;
+  }
   if (!vc || vc.isIdle || v === pc.current || vc.runstate === RUNSTATE.OFFLINE) return false;
   st.metrics.controlOps++;
   if (op === CTL.AFFINITY) {

@@ -87,8 +87,16 @@ function interrupt(st: HvState, p: number, path: number, handler: (() => void) |
   // and not modelled.
 }
 
-/** Send an IPI; it can be taken once the interconnect has carried it (the IPI cost figure). */
+/**
+ * Send an IPI; it can be taken once the interconnect has carried it (the IPI cost figure). An
+ * offline pcpu is not in cpu_online_map, so flush_mask() leaves it out: the flush "completes" at
+ * once, with nothing synced (what f2dcefdc7b's "sync_vcpu_execstate() doesn't work properly" means).
+ */
 export function sendIpi(st: HvState, from: number, to: number, kind: number): void {
+  if (!st.pcpus[to].online) {
+    if (kind === IPI_FLUSH) ackFlush(st, to, from);
+    return;
+  }
   st.cfg.tracer?.event(st, 'ipi-send', from, to, kind);
   st.pcpus[to].ipis.push({ kind, from, at: st.pcpus[from].clock + st.cfg.arch.spec.cost.ipi.cycles });
   st.metrics.ipis++;
@@ -116,7 +124,8 @@ export function doSchedule(st: HvState, p: number): void {
   callChain(st, p, st.cfg.arch.cframes.softirq);
   charge(st, p, 'schedule', st.cfg.arch.spec.cost.schedule.cycles);
   const prev = pc.current;
-  const { next, slice } = st.cfg.sched.doSchedule(st, p, pc.clock);
+  // An offline pcpu runs only its idle vcpu (everything on it was sent elsewhere when it went down).
+  const { next, slice } = pc.online ? st.cfg.sched.doSchedule(st, p, pc.clock) : { next: pc.idle, slice: Infinity };
   pc.sliceEnd = pc.clock + slice;
   const pv = st.vcpus[prev];
   if (next === prev) {
@@ -195,7 +204,7 @@ export function contextSaved(st: HvState, p: number, prev: number): void {
   st.cfg.observer?.onContextSaved(st, p, prev);
   st.cfg.tracer?.event(st, 'saved', p, prev, NONE);
   pv.isRunning = false;
-  if (pv.migrating) vcpuMigrate(st, prev);
+  if (pv.migrating && !st.cfg.mutations?.savedIgnoresMigration) vcpuMigrate(st, prev);
 }
 
 /** SAVED: the design's schedule tail (contextSaved(prev) and the way out), or the default. */
@@ -262,8 +271,14 @@ export function vcpuMigrate(st: HvState, v: number): void {
   if ((vc.isRunning && !st.cfg.mutations?.migrateRunning) || !vc.migrating) return;
   vc.migrating = false;
   let target = vc.processor;
-  if (!((vc.affinity >>> target) & 1)) {
+  if (!((vc.affinity >>> target) & 1) || !st.pcpus[target].online) {
+    target = -1;
     for (const pc of st.pcpus) if (pc.online && (vc.affinity >>> pc.id) & 1) { target = pc.id; break; }
+    if (target < 0) {
+      // cpu_disable_scheduler(): no online pcpu left in its affinity — the affinity is broken.
+      vc.affinity = st.pcpus.reduce((m, pc) => (pc.online ? m | (1 << pc.id) : m), 0);
+      target = st.pcpus.find((pc) => pc.online)!.id;
+    }
   }
   if (target !== vc.processor) st.metrics.migrations++;
   st.cfg.sched.sleep(st, v);
@@ -293,7 +308,8 @@ function wakeOn(st: HvState, on: number, v: number): void {
  */
 export function doWake(st: HvState, v: number): void {
   const vc = st.vcpus[v];
-  const p = vc.wakePcpu;
+  // Device interrupts are routed away from a pcpu that went offline.
+  const p = st.pcpus[vc.wakePcpu].online ? vc.wakePcpu : st.pcpus.find((q) => q.online)!.id;
   const pc = st.pcpus[p];
   pc.clock = Math.max(pc.clock, vc.wakeAt);
   interrupt(st, p, PATH.external, () => {

@@ -199,6 +199,8 @@ export interface Mutations {
   migrateRunning?: boolean;
   /** Flush IPIs sent, and waited for, with IRQs disabled (what 89e23317ba forbids). */
   flushWithIrqsOff?: boolean;
+  /** context_saved() without its _VPF_migrating check (before 97bfffea3c). */
+  savedIgnoresMigration?: boolean;
 }
 
 export interface HvState {

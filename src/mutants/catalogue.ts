@@ -98,6 +98,18 @@ export const MUTANTS: readonly Mutant[] = [
     mutations: { migrateRunning: true },
   },
   {
+    name: 'migration-lost-in-tail',
+    description: 'context_saved() clears is_running but does not act on a migration requested while the vcpu ran',
+    history: '97bfffea3c (2006-09-21): context_saved() calls vcpu_migrate() when _VPF_migrating is set',
+    arch: 'x86-64',
+    design: eager,
+    sched: credit,
+    domains: 'int*2,' + IO,
+    pcpus: 4,
+    controlHz: 4000,
+    mutations: { savedIgnoresMigration: true },
+  },
+  {
     name: 'lazy-without-dirty-mark',
     description: 'lazy switching that leaves state on the pcpu without recording it as dirty there, so nobody pulls it',
     history: 'the dirty tracking of 4ce9d9d80e (2005-03-29) and vcpu_dirty_cpumask / dirty_cpu (df8234fd2c)',
@@ -184,6 +196,27 @@ export const MUTANTS: readonly Mutant[] = [
     pcpus: 4,
     controlHz: 0,
     mutations: { flushWithIrqsOff: true },
+  },
+  {
+    name: 'lazy-on-offline-pcpu',
+    description: 'lazy switch to idle even on a pcpu going offline: the state is stranded where no flush IPI reaches',
+    history: 'f2dcefdc7b (2010-04-07): lazy only if cpu_online(cpu), "Else sync_vcpu_execstate() doesn\'t work properly"',
+    arch: 'x86-64',
+    design: {
+      ...xenX86Lazy,
+      name: 'mutant-lazy-offline',
+      contextSwitch(st, p, prev, next) {
+        const pc = st.pcpus[p];
+        const online = pc.online;
+        pc.online = true; // the pre-2010 test: next is idle, nothing about hotplug
+        xenX86Lazy.contextSwitch(st, p, prev, next);
+        pc.online = online;
+      },
+    },
+    sched: credit,
+    domains: 'int*2,' + IO,
+    pcpus: 4,
+    controlHz: 4000,
   },
   {
     name: 'ppc-naive-volatile',

@@ -26,5 +26,7 @@ describe('the mutation suite', () => {
     expect(by['is-running-cleared-early']).toBe('inv3');
     expect(['inv5', 'inv6', 'guest-state']).toContain(by['lazy-no-pull']);
     expect(by['flush-with-irqs-off']).toBe('inv10');
+    expect(by['lazy-on-offline-pcpu']).toBe('inv7');
+    expect(by['migration-lost-in-tail']).toBe('inv4');
   });
 });

@@ -126,8 +126,9 @@ function drawWork(st: HvState, v: number, rng: Rng, controlHz: number): GuestWor
     if (rng.float() < (perVcpu * prof.segmentUs) / 1e6) {
       const targets = st.vcpus.filter((x) => !x.isIdle && x.id !== v);
       const target = targets[rng.int(targets.length)]?.id ?? v;
-      const op = rng.int(3);
-      const arg = op === 2 ? rng.int(st.pcpus.length) : 0;
+      // getvcpucontext, setvcpucontext and set_affinity alike; a cpu_down/cpu_up toggle now and then.
+      const op = rng.float() < 0.1 ? 3 : rng.int(3);
+      const arg = op >= 2 ? rng.int(st.pcpus.length) : 0;
       return { remaining, op: GUEST_OP.CONTROL, arg: target, irq: op | (arg << 4) };
     }
   }
