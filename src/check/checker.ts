@@ -148,6 +148,13 @@ export class Checker implements HvObserver {
     }
   }
 
+  /** domain_destroy: complete_domain_destroy() synced it — no pcpu may still hold the vcpu's state. */
+  onDestroy(st: HvState, p: number, v: number): void {
+    for (const q of st.pcpus) {
+      if (q.loaded.includes(v)) this.report(st, 'inv8', p, v, null, () => `domain_destroy(${st.vcpus[v].name}) while pcpu ${q.id} still holds its state`);
+    }
+  }
+
   onDeadlock(st: HvState, pcpus: number[]): void {
     const waits = pcpus.map((p) => `pcpu ${p} waits for pcpu ${st.pcpus[p].waitPcpu}`).join(', ');
     this.report(st, 'inv10', pcpus[0], null, null, `deadlock: ${waits}, each with interrupts disabled, so neither takes the other's flush IPI`);

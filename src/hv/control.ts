@@ -19,8 +19,8 @@ import { schedCurr } from './sched/types.ts';
 import { exitToGuest, sendIpi, vcpuMigrate, wakeVcpu } from './core.ts';
 import { unwindTo } from './stack.ts';
 
-export const CTL = { GETCONTEXT: 0, SETCONTEXT: 1, AFFINITY: 2, HOTPLUG: 3 } as const;
-export const CTL_NAMES = ['getvcpucontext', 'setvcpucontext', 'set_affinity', 'cpu_down/cpu_up'] as const;
+export const CTL = { GETCONTEXT: 0, SETCONTEXT: 1, AFFINITY: 2, HOTPLUG: 3, DOMAIN_PAUSE: 4, DOMAIN_DESTROY: 5 } as const;
+export const CTL_NAMES = ['getvcpucontext', 'setvcpucontext', 'set_affinity', 'cpu_down/cpu_up', 'domain_pause', 'domain_destroy'] as const;
 
 /**
  * cpu_down(k) / cpu_up(k), toggled: take pcpu k out of cpu_online_map — its vcpus are migrated
@@ -67,6 +67,24 @@ export function controlStart(st: HvState, r: number, op: number, v: number, arg:
     hotplug(st, r, arg % st.pcpus.length);
     return false;
   }
+  if (op === CTL.DOMAIN_PAUSE || op === CTL.DOMAIN_DESTROY) {
+    // domain_pause(d): vcpu_pause() of every vcpu — all paused first, then each waited for and
+    // synced in turn (the reader of a saved domain, or complete_domain_destroy()).
+    const dom = st.domains[arg % st.domains.length];
+    const targets = dom.vcpus.filter((x) => x !== pc.current);
+    if (!targets.length) return false;
+    st.metrics.controlOps++;
+    for (const t of targets) {
+      st.vcpus[t].pauseCount++;
+      sleepNosync(st, r, t);
+    }
+    pc.ctlOp = op;
+    pc.ctlQueue = targets.slice(1);
+    pc.ctlPaused = targets;
+    pc.ctlTarget = targets[0];
+    pc.phase = PHASE.CTL_WAIT;
+    return true;
+  }
   if (!vc || vc.isIdle || v === pc.current || vc.runstate === RUNSTATE.OFFLINE) return false;
   st.metrics.controlOps++;
   if (op === CTL.AFFINITY) {
@@ -83,6 +101,7 @@ export function controlStart(st: HvState, r: number, op: number, v: number, arg:
   sleepNosync(st, r, v);
   pc.ctlOp = op;
   pc.ctlTarget = v;
+  pc.ctlPaused = [v];
   pc.phase = PHASE.CTL_WAIT;
   return true;
 }
@@ -118,7 +137,19 @@ function controlFinish(st: HvState, r: number): void {
   const pc = st.pcpus[r];
   const v = pc.ctlTarget;
   const vc = st.vcpus[v];
-  if (pc.ctlOp === CTL.GETCONTEXT) st.cfg.observer?.onRemoteRead?.(st, r, v);
+  if (pc.ctlOp === CTL.DOMAIN_PAUSE || pc.ctlOp === CTL.DOMAIN_DESTROY) {
+    // The domain's saved image is read (save, migration, destruction): it must be exact.
+    st.cfg.observer?.onRemoteRead?.(st, r, v);
+    if (pc.ctlOp === CTL.DOMAIN_DESTROY) {
+      st.cfg.observer?.onDestroy?.(st, r, v);
+      rebirth(st, v);
+    }
+    if (pc.ctlQueue.length) {
+      pc.ctlTarget = pc.ctlQueue.shift()!;
+      pc.phase = PHASE.CTL_WAIT;
+      return;
+    }
+  } else if (pc.ctlOp === CTL.GETCONTEXT) st.cfg.observer?.onRemoteRead?.(st, r, v);
   else if (pc.ctlOp === CTL.SETCONTEXT) {
     // arch_set_info_guest(): the toolstack writes a whole new integer context; it is what the
     // guest must read from now on.
@@ -132,12 +163,35 @@ function controlFinish(st: HvState, r: number): void {
     }
     st.cfg.design.contextWritten?.(st, v);
   }
-  // vcpu_unpause(v)
-  vc.pauseCount--;
-  if (vc.pauseCount === 0 && vcpuRunnable(vc) && vc.runstate !== RUNSTATE.RUNNING) wakeVcpu(st, r, v);
+  // vcpu_unpause() / domain_unpause()
+  for (const t of pc.ctlPaused) {
+    const tc = st.vcpus[t];
+    tc.pauseCount--;
+    if (tc.pauseCount === 0 && vcpuRunnable(tc) && tc.runstate !== RUNSTATE.RUNNING) wakeVcpu(st, r, t);
+  }
   pc.ctlOp = NONE;
   pc.ctlTarget = NONE;
+  pc.ctlPaused = [];
   // The domctl returns to the toolstack's guest code.
   unwindTo(st, r, 0);
   exitToGuest(st, r);
+}
+
+/**
+ * After complete_domain_destroy(): the vcpu's slot is reused by a new domain with a fresh
+ * context (the model keeps its vcpu count fixed). Its old state must be gone from every pcpu —
+ * the checker's onDestroy judged that just before.
+ */
+function rebirth(st: HvState, v: number): void {
+  const vc = st.vcpus[v];
+  for (const reg of st.cfg.arch.allRegs) {
+    const tok = st.nextToken;
+    st.nextToken = (tok + 1) >>> 0;
+    vc.area.val[reg] = tok;
+    vc.area.own[reg] = vc.domain;
+    vc.shadow[reg] = tok;
+  }
+  vc.writeCursor = 0;
+  if (vc.runstate === RUNSTATE.BLOCKED) vc.wakeAt = Math.min(vc.wakeAt, st.pcpus[vc.wakePcpu].clock);
+  st.cfg.design.contextWritten?.(st, v);
 }

@@ -77,6 +77,9 @@ export interface HvPcpu extends Pcpu {
   /** The control operation this pcpu is carrying out (CTL_* in hv/control), its target vcpu. */
   ctlOp: number;
   ctlTarget: number;
+  /** Targets still to wait for and sync (domain operations), and every vcpu it paused. */
+  ctlQueue: number[];
+  ctlPaused: number[];
 }
 
 /** A per-vcpu hypervisor stack (Xen ARM, ia64): its exception frame and C frames travel with the vcpu. */
@@ -234,6 +237,8 @@ export interface HvObserver {
   onRemoteRead?(st: HvState, p: number, v: number): void;
   /** After every step. */
   onStep(st: HvState): void;
+  /** domain_destroy is about to reuse vcpu v's slot: no pcpu may still hold its state. */
+  onDestroy?(st: HvState, p: number, v: number): void;
   /** The pcpus listed spin forever: each waits for an acknowledgement no one can send. */
   onDeadlock?(st: HvState, pcpus: number[]): void;
 }

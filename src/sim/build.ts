@@ -93,6 +93,8 @@ export function buildState(o: BuildOptions): HvState {
       pendingNvTo: NONE,
       ctlOp: NONE,
       ctlTarget: NONE,
+      ctlQueue: [],
+      ctlPaused: [],
     });
   }
   for (let p = 0; p < o.pcpus; p++) vcpus[p].isRunning = true;

@@ -126,9 +126,11 @@ function drawWork(st: HvState, v: number, rng: Rng, controlHz: number): GuestWor
     if (rng.float() < (perVcpu * prof.segmentUs) / 1e6) {
       const targets = st.vcpus.filter((x) => !x.isIdle && x.id !== v);
       const target = targets[rng.int(targets.length)]?.id ?? v;
-      // getvcpucontext, setvcpucontext and set_affinity alike; a cpu_down/cpu_up toggle now and then.
-      const op = rng.float() < 0.1 ? 3 : rng.int(3);
-      const arg = op >= 2 ? rng.int(st.pcpus.length) : 0;
+      // getvcpucontext, setvcpucontext and set_affinity alike; now and then a cpu_down/cpu_up
+      // toggle, a domain_pause, or a domain_destroy (its slot reborn as a fresh domain).
+      const u = rng.float();
+      const op = u < 0.06 ? 3 : u < 0.1 ? 4 : u < 0.12 ? 5 : rng.int(3);
+      const arg = op === 2 || op === 3 ? rng.int(st.pcpus.length) : op >= 4 ? rng.int(st.domains.length) : 0;
       return { remaining, op: GUEST_OP.CONTROL, arg: target, irq: op | (arg << 4) };
     }
   }
