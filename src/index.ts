@@ -11,8 +11,8 @@ export { callC, callChain, returnC, unwindTo, resetStack, idleDepth } from './hv
 export { contextSaved, defaultTail, tailDone, ackDeferred } from './hv/core.ts';
 export { DESIGNS, getDesign, designNames } from './hv/switch/registry.ts';
 export { SCHEDULERS, getScheduler } from './hv/sched/registry.ts';
-export { getArch, builtinArchNames, compileArch, loadArchText, type Arch } from './arch/index.ts';
+export { getArch, builtinArchNames, compileArch, loadArchText, ENTRY_PATHS, type Arch } from './arch/index.ts';
 export { HV_OWNER } from './machine/index.ts';
-export { runOne, buildState, drive, step, applyChoice, enabled, hashState, cloneState, type RunResult, type Choice } from './sim/index.ts';
+export { runOne, buildState, drive, step, applyChoice, enabled, hashState, cloneState, parseChoice, choiceToString, type RunResult, type Choice } from './sim/index.ts';
 export { Checker, INVARIANTS, type Violation } from './check/index.ts';
 export { parseDomains } from './scenario/index.ts';

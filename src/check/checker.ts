@@ -148,6 +148,19 @@ export class Checker implements HvObserver {
     }
   }
 
+  /**
+   * Invariant 11: __sync_local_execstate() finds either nothing to do or the idle vcpu current
+   * (its ASSERT(current == idle_vcpu)); otherwise set_current() and the curr_vcpu check were
+   * separated by an interrupt.
+   */
+  onSyncLocal(st: HvState, p: number): void {
+    const pc = st.pcpus[p];
+    const held = pc.loaded[0];
+    if (held !== pc.current && pc.current !== pc.idle && pc.pendingNvFrom === -1) {
+      this.report(st, 'inv11', p, pc.current, null, () => `a flush IPI on pcpu ${p} finds ${st.vcpus[pc.current].name} current but ${st.vcpus[held].name}'s state loaded: it came between set_current() and the curr_vcpu check`);
+    }
+  }
+
   /** domain_destroy: complete_domain_destroy() synced it — no pcpu may still hold the vcpu's state. */
   onDestroy(st: HvState, p: number, v: number): void {
     for (const q of st.pcpus) {

@@ -62,6 +62,11 @@ export const INVARIANTS: readonly InvariantInfo[] = [
     xen: 'flush_area_mask() ASSERT(local_irq_is_enabled()); context_switch() hoists the dirty check before local_irq_disable() (89e23317ba)',
   },
   {
+    id: 'inv11',
+    sentence: 'set_current(next) and the curr_vcpu check run with interrupts disabled, so a flush IPI never sees a half-switched pcpu.',
+    xen: '89e23317ba: "It is necessary to set_current() and then check curr_vcpu all with interrupts disabled"; __sync_local_execstate() ASSERT(current == idle_vcpu)',
+  },
+  {
     id: 'inv13',
     sentence: 'A pcpu returns to guest code with no hypervisor call chain left on its stack: a descheduled vcpu\'s Xen frames are never kept on a per-pcpu stack.',
     xen: 'context_switch() ends in reset_stack_and_jump() (x86, PowerPC); per-vcpu stacks on Arm/ia64 unwind on the vcpu\'s own stack',

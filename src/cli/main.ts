@@ -8,7 +8,11 @@ import { runCommand, DEFAULT_DOMAINS } from './run.ts';
 import { listCommand } from './list.ts';
 import { explainCommand } from './explain.ts';
 import { mutantsCommand } from './mutants.ts';
+import { conformanceCommand } from './conformance.ts';
 import { replayTraceCommand } from './replay-trace.ts';
+import { exploreCommand } from './explore.ts';
+import { replayCommand } from './replay.ts';
+import { viewCommand } from './view.ts';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
@@ -35,6 +39,7 @@ export function buildProgram(): Command {
     .option('--control-rate <n>', 'control operations per second from the first domain: pause + getvcpucontext, setvcpucontext, set_affinity (migration)', '0')
     .option('--perfetto <file>', 'write the timelines as Chrome trace-event JSON (ui.perfetto.dev)')
     .option('--ftrace <file>', 'write the switches as ftrace sched_switch text (one file per run)')
+    .option('--report <file>', 'write a self-contained HTML report: table, plots, violations, per-pcpu timelines (its directory is created if missing)')
     .action((opts) => runCommand(opts, out));
 
   program
@@ -61,10 +66,63 @@ export function buildProgram(): Command {
     .action((target, opts) => explainCommand(target, opts, out));
 
   program
+    .command('conformance')
+    .description("hold a switch design (built-in or your own file) to the checks every built-in design passes")
+    .option('--design <name>', 'a built-in design')
+    .option('--design-file <file>', 'your own design: a .ts/.js file exporting it as default or `design`')
+    .option('--arch <name|file...>', 'architectures (default: every built-in one)')
+    .option('--json', 'print the checks as JSON')
+    .action(async (opts) => {
+      process.exitCode = await conformanceCommand(opts, out);
+    });
+
+  program
     .command('list')
     .description('list architectures, switch designs, schedulers and guest profiles')
     .option('--json', 'print as JSON')
     .action((opts) => listCommand(Boolean(opts.json), out));
+
+  program
+    .command('view')
+    .description('serve the web view on 127.0.0.1: step through context switches and see where every register value lives')
+    .option('--port <n>', 'TCP port on 127.0.0.1 (0: any free port)', '8377')
+    .option('--static <dir>', 'write the static page (index.html + lazyswitch-view.js) into DIR and exit')
+    .action((opts) => viewCommand(opts, out));
+
+  program
+    .command('explore')
+    .description('explore every interleaving of a small configuration (2 pcpus, 3 vcpus): reductions, bounds, shortest counterexample, replay string; or PCT random runs')
+    .option('--design <name>', 'a switch design or a mutant of the mutation suite (default xen-x86-lazy)')
+    .option('--arch <name>', 'architecture (default x86-64; a mutant: its own)')
+    .option('--config <file>', 'YAML/JSON: { design, arch, sched, pcpus, domains, control, ops, depth, preemptions, budget }')
+    .option('--pcpus <n>', 'physical cpus (default 2)')
+    .option('--domains <spec>', 'guest domains (default int*2,io*1)')
+    .option('--sched <name>', 'scheduler (default rr)')
+    .option('--no-control', 'do not offer control operations (pause + getvcpucontext, setvcpucontext, set_affinity)')
+    .option('--ops <list>', 'guest ops offered: run, hypercall, yield, block, guest-timer, device-irq (default hypercall,yield,block)')
+    .option('--depth <n>', 'depth bound (choices)')
+    .option('--preemptions <k>', 'preemption bound (CHESS)')
+    .option('--budget <states|time>', 'state budget (e.g. 500000) or time budget (e.g. 30s, 2m)', '1000000')
+    .option('--json', 'print { design, complete, states, transitions, seconds, statesPerSecond, reductionRatio, violations: [ { invariant, trace, replay } ] }')
+    .option('--no-reduction', 'turn symmetry reduction and sleep sets off (the visited set stays)')
+    .option('--no-ratio', 'do not measure the reduction ratio (a second run without reductions)')
+    .option('--strategy <bfs|pct>', 'bfs: exhaustive, breadth first; pct: probabilistic concurrency testing', 'bfs')
+    .option('--runs <n>', 'pct: runs', '1000')
+    .option('--seed <n>', 'pct: first seed', '1')
+    .option('--steps <n>', 'pct: steps per run (or --depth)', '200')
+    .option('--pct-depth <d>', 'pct: bug depth d (d-1 priority change points)', '3')
+    .action((opts) => {
+      process.exitCode = exploreCommand(opts, out);
+    });
+
+  program
+    .command('replay')
+    .description('reproduce a counterexample from the replay string `explore` printed: the story, the violation')
+    .argument('<string>', "the replay string ('lazyswitch/explore design=… | r0 g1:… …')")
+    .option('--json', 'print { design, arch, steps, violations, story }')
+    .action((text, opts) => {
+      process.exitCode = replayCommand(text, opts, out);
+    });
 
   program
     .command('replay-trace')

@@ -5,6 +5,7 @@ import { runOne, type RunResult } from '../sim/index.ts';
 import { DEFAULT_DOMAINS, parseDomains, parseTime } from '../scenario/index.ts';
 import { readResults, renderRunTable, TimelineRecorder, type RunDocument } from '../report/index.ts';
 import { checkOutPath, writeTimelines, type RecordedRun } from './outputs.ts';
+import { checkReportPath, writeReportFile } from './report-file.ts';
 import { InputError } from '../base/index.ts';
 import { intFlag, resolveArch } from './args.ts';
 import { Progress } from './progress.ts';
@@ -22,6 +23,8 @@ export interface RunFlags {
   check: boolean;
   perfetto?: string;
   ftrace?: string;
+  /** Write the self-contained HTML report here (cli/report-file.ts). */
+  report?: string;
   designFile?: string[];
   controlRate: string;
 }
@@ -64,10 +67,11 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
   // --perfetto / --ftrace: one TimelineRecorder per design/arch pair (file layout: cli/outputs.ts).
   checkOutPath('--perfetto', f.perfetto);
   checkOutPath('--ftrace', f.ftrace);
+  checkReportPath(f.report);
   const timelines: RecordedRun[] = [];
   const progress = new Progress('lazyswitch run');
   pairs.forEach(({ arch, design }, i) => {
-    const tracer = f.perfetto !== undefined || f.ftrace !== undefined ? new TimelineRecorder() : null;
+    const tracer = f.perfetto !== undefined || f.ftrace !== undefined || f.report !== undefined ? new TimelineRecorder() : null;
     const r = runOne({
       tracer,
       onDone: (st) => {
@@ -94,6 +98,7 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
     results,
     ...(skipped.length ? { skipped } : {}),
   };
+  if (f.report !== undefined) writeReportFile(f.report, doc, timelines, designs);
   if (f.json) {
     out(JSON.stringify(doc, null, 2));
     return;
@@ -106,6 +111,7 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
   out(readResults(results));
   const shown = results.flatMap((r) => r.violations.slice(0, 3).map((v) => `  [${r.design}/${r.arch}] ${v.invariant} at step ${v.step} (t=${v.time}s): ${v.message}`));
   if (shown.length) out(`\nFirst violations:\n${shown.join('\n')}`);
+  if (f.report !== undefined) out(`\nHTML report: ${f.report}`);
 }
 
 export { DEFAULT_DOMAINS };

@@ -184,6 +184,17 @@ export function doSwitch(st: HvState, p: number): void {
   const pc = st.pcpus[p];
   pc.current = pc.next;
   callChain(st, p, st.cfg.arch.cframes.switchChain);
+  if (st.cfg.mutations?.setCurrentIrqsOn) {
+    // The bug 89e23317ba fixed: an interrupt can arrive between set_current() and the check.
+    pc.phase = PHASE.SWITCH_LATE;
+    return;
+  }
+  doSwitchLate(st, p);
+}
+
+/** The curr_vcpu check and the design's state switch (the second half of SWITCH). */
+export function doSwitchLate(st: HvState, p: number): void {
+  const pc = st.pcpus[p];
   const lazyBefore = st.metrics.lazySwitches;
   st.cfg.design.contextSwitch(st, p, pc.prev, pc.next);
   pc.phase = PHASE.SAVED;
@@ -349,6 +360,7 @@ export function doIpi(st: HvState, p: number): void {
     if (ipi.kind === IPI_FLUSH) {
       // invalidate_interrupt(): FLUSH_VCPU_STATE syncs lazily held state, then acknowledges.
       const held = pc.loaded[0];
+      st.cfg.observer?.onSyncLocal?.(st, p);
       const r = st.cfg.design.syncLocal ? st.cfg.design.syncLocal(st, p) : false;
       if (r === 'defer') {
         pc.deferredAcks.push(ipi.from);

@@ -34,8 +34,10 @@ export const PHASE = {
   CTL_WAIT: 7,
   /** The control operation sent a flush IPI to the target's dirty pcpu and waits for the acknowledgement (sync_vcpu_execstate). */
   CTL_SYNC: 8,
+  /** Mutation only: set_current(next) done with IRQs on; the curr_vcpu check and the switch are the next step. */
+  SWITCH_LATE: 9,
 } as const;
-export const PHASE_NAMES = ['guest', 'idle', 'softirq', 'switch-prep', 'sync-wait', 'switch', 'saved', 'ctl-wait', 'ctl-sync'] as const;
+export const PHASE_NAMES = ['guest', 'idle', 'softirq', 'switch-prep', 'sync-wait', 'switch', 'saved', 'ctl-wait', 'ctl-sync', 'switch-late'] as const;
 
 export const RUNSTATE = { RUNNING: 0, RUNNABLE: 1, BLOCKED: 2, OFFLINE: 3 } as const;
 export const RUNSTATE_NAMES = ['running', 'runnable', 'blocked', 'offline'] as const;
@@ -204,6 +206,8 @@ export interface Mutations {
   flushWithIrqsOff?: boolean;
   /** context_saved() without its _VPF_migrating check (before 97bfffea3c). */
   savedIgnoresMigration?: boolean;
+  /** set_current() and the curr_vcpu check with an IRQ window between them (before 89e23317ba). */
+  setCurrentIrqsOn?: boolean;
 }
 
 export interface HvState {
@@ -237,6 +241,8 @@ export interface HvObserver {
   onRemoteRead?(st: HvState, p: number, v: number): void;
   /** After every step. */
   onStep(st: HvState): void;
+  /** A flush IPI is about to run __sync_local_execstate() on pcpu p (invariant 11 is judged here). */
+  onSyncLocal?(st: HvState, p: number): void;
   /** domain_destroy is about to reuse vcpu v's slot: no pcpu may still hold its state. */
   onDestroy?(st: HvState, p: number, v: number): void;
   /** The pcpus listed spin forever: each waits for an acknowledgement no one can send. */

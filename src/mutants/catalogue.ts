@@ -198,6 +198,18 @@ export const MUTANTS: readonly Mutant[] = [
     mutations: { flushWithIrqsOff: true },
   },
   {
+    name: 'set-current-irqs-on',
+    description: 'set_current(next) and the curr_vcpu check with interrupts enabled between them: a flush IPI in the window does the switch itself, and next\'s segments are never loaded',
+    history: '89e23317ba (2006-01-09): "It is necessary to set_current() and then check curr_vcpu all with interrupts disabled"',
+    arch: 'x86-64',
+    design: xenX86Lazy,
+    sched: credit,
+    domains: IO,
+    pcpus: 4,
+    controlHz: 0,
+    mutations: { setCurrentIrqsOn: true },
+  },
+  {
     name: 'lazy-on-offline-pcpu',
     description: 'lazy switch to idle even on a pcpu going offline: the state is stranded where no flush IPI reaches',
     history: 'f2dcefdc7b (2010-04-07): lazy only if cpu_online(cpu), "Else sync_vcpu_execstate() doesn\'t work properly"',

@@ -28,5 +28,6 @@ describe('the mutation suite', () => {
     expect(by['flush-with-irqs-off']).toBe('inv10');
     expect(by['lazy-on-offline-pcpu']).toBe('inv7');
     expect(by['migration-lost-in-tail']).toBe('inv4');
+    expect(by['set-current-irqs-on']).toBe('inv11');
   });
 });

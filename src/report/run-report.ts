@@ -62,9 +62,9 @@ export function readResults(results: RunResult[]): string {
     }
     const bad = rs.filter((r) => r.violationCount > 0);
     const verdict = bad.length
-      ? bad.map((r) => `${r.design} broke the contract ${formatNumber(r.violationCount)} times — first: ${r.violations[0]?.message ?? '(details dropped)'}`).join('; ')
-      : `every design kept every guest's registers intact (0 violations)`;
-    out.push(`On ${arch}, ${parts.length ? parts.join('; ') + '. ' : ''}${verdict[0].toUpperCase()}${verdict.slice(1)}.`);
+      ? 'The checker caught ' + bad.map((r) => `${r.design} breaking the contract ${formatNumber(r.violationCount)} times — first: ${r.violations[0]?.message ?? '(details dropped)'}`).join('; and ')
+      : "Every design kept every guest's registers intact (0 violations)";
+    out.push(`On ${arch}, ${parts.length ? parts.join('; ') + '. ' : ''}${verdict}.`);
   }
   return out.join('\n\n');
 }

@@ -31,7 +31,7 @@ export function choiceToString(c: Choice): string {
 }
 
 export function parseChoice(tok: string, where: string): Choice {
-  const m = /^([rtwig])(\d+)(?::(\d+):(\d+):(\d+):(\d+))?$/.exec(tok);
+  const m = /^([rtwig])(\d+)(?::(\d+):(\d+):(\d+):(-?\d+))?$/.exec(tok);
   if (!m || (m[1] === 'g') !== (m[3] !== undefined)) {
     throw new InputError('replay', [{ where, message: `"${tok}" is not a choice (r<pcpu>, g<pcpu>:<len>:<op>:<arg>:<irq>, t<pcpu>, w<vcpu>, i<pcpu>)` }]);
   }

@@ -5,8 +5,7 @@
  */
 import { invariant } from '../base/index.ts';
 import { cloneRegStore, clonePcpuHw, cloneCFrame } from '../machine/index.ts';
-import { Fnv } from '../base/index.ts';
-import { NONE, PHASE, RUNSTATE, doGuest, doIpi, doSaved, doDeferredSync, doSchedule, doControlWait, doControlSync, doSwitch, doSwitchPrep, doSyncDone, doTimer, doWake, type HvPcpu, type HvState } from '../hv/index.ts';
+import { NONE, PHASE, RUNSTATE, doGuest, doIpi, doSaved, doDeferredSync, doSchedule, doControlWait, doControlSync, doSwitch, doSwitchLate, doSwitchPrep, doSyncDone, doTimer, doWake, type HvPcpu, type HvState } from '../hv/index.ts';
 import type { Choice } from './choice.ts';
 
 /** Whether pcpu p has a hypervisor step to take (a `run` choice). A control operation's wait needs `st`. */
@@ -16,6 +15,7 @@ export function canRun(pc: HvPcpu, st?: HvState): boolean {
     case PHASE.SWITCH_PREP:
     case PHASE.SWITCH:
     case PHASE.SAVED:
+    case PHASE.SWITCH_LATE:
       return true;
     case PHASE.SYNC_WAIT:
       return pc.ackAt !== NONE;
@@ -51,6 +51,9 @@ export function applyChoice(st: HvState, c: Choice): void {
           break;
         case PHASE.SAVED:
           doSaved(st, c.p);
+          break;
+        case PHASE.SWITCH_LATE:
+          doSwitchLate(st, c.p);
           break;
         case PHASE.IDLE:
           invariant(pc.deferredAcks.length > 0, `run choice on idle pcpu ${c.p} with no deferred sync`);
@@ -90,14 +93,50 @@ export function applyChoice(st: HvState, c: Choice): void {
   st.cfg.observer?.onStep(st);
 }
 
-/** The choices this state allows (guest choices in one canonical form: a short segment, each op). */
-export function enabled(st: HvState): Choice[] {
+/** What `enabled` offers beyond the hypervisor's own steps (the explorer's bounded guest menu). */
+export interface EnabledOptions {
+  /** Offer GUEST_OP.CONTROL (getvcpucontext, setvcpucontext, set_affinity to each pcpu) from the first domain's vcpus (the toolstack). Default false. */
+  control?: boolean;
+  /** Block choices: the I/O completion on the vcpu's own pcpu only ('own'), or one choice per pcpu ('all', default). */
+  blockIrq?: 'own' | 'all';
+  /** Hypervisor timer choices: on any pcpu whose timer is armed ('any', default), or only while it runs guest code ('guest'). */
+  timers?: 'any' | 'guest';
+  /** The guest ops offered (GUEST_OP values 0..5; CONTROL is governed by `control`). Default: all six. */
+  guestOps?: readonly number[];
+}
+
+/** GUEST_OP values (hv/core) the guest menu offers; CONTROL (6) is added by `control`. */
+const OP_BLOCK = 3, OP_CONTROL = 6;
+const ALL_OPS = [0, 1, 2, 3, 4, 5] as const;
+
+/**
+ * The choices this state allows, in a fixed order (pcpu by pcpu, then wakes). Guest choices come
+ * in one canonical form each: length 1, every guest op; a block once per pcpu that may take the
+ * I/O completion interrupt; with `control`, every control operation on every other guest vcpu.
+ */
+export function enabled(st: HvState, o: EnabledOptions = {}): Choice[] {
   const out: Choice[] = [];
+  const P = st.pcpus.length;
   for (const pc of st.pcpus) {
-    if (canRun(pc, st)) out.push({ k: 'run', p: pc.id });
-    if (pc.phase === PHASE.GUEST) for (let op = 0; op <= 5; op++) out.push({ k: 'guest', p: pc.id, len: 1000, op, arg: 1000, irq: pc.id });
-    if (pc.timerAt !== Infinity) out.push({ k: 'timer', p: pc.id });
-    if (pc.ipis.length) out.push({ k: 'ipi', p: pc.id });
+    const p = pc.id;
+    if (canRun(pc, st)) out.push({ k: 'run', p });
+    if (pc.phase === PHASE.GUEST) {
+      for (const op of o.guestOps ?? ALL_OPS) {
+        if (op !== OP_BLOCK) out.push({ k: 'guest', p, len: 1, op, arg: 0, irq: p });
+        else if (o.blockIrq === 'own') out.push({ k: 'guest', p, len: 1, op: OP_BLOCK, arg: 1, irq: p });
+        else for (let q = 0; q < P; q++) out.push({ k: 'guest', p, len: 1, op: OP_BLOCK, arg: 1, irq: q });
+      }
+      const cur = st.vcpus[pc.current];
+      if (o.control && cur.domain === 0) {
+        for (const t of st.vcpus) {
+          if (t.isIdle || t.id === cur.id) continue;
+          out.push({ k: 'guest', p, len: 1, op: OP_CONTROL, arg: t.id, irq: 0 }, { k: 'guest', p, len: 1, op: OP_CONTROL, arg: t.id, irq: 1 });
+          for (let q = 0; q < P; q++) out.push({ k: 'guest', p, len: 1, op: OP_CONTROL, arg: t.id, irq: 2 | (q << 4) });
+        }
+      }
+    }
+    if (pc.timerAt !== Infinity && (o.timers !== 'guest' || pc.phase === PHASE.GUEST)) out.push({ k: 'timer', p });
+    if (pc.ipis.length) out.push({ k: 'ipi', p });
   }
   for (const v of st.vcpus) if (v.runstate === RUNSTATE.BLOCKED && v.wakeAt !== Infinity) out.push({ k: 'wake', v: v.id });
   return out;
@@ -113,6 +152,8 @@ export function cloneState(st: HvState): HvState {
       loaded: p.loaded.slice(),
       cframes: p.cframes.map(cloneCFrame),
       deferredAcks: p.deferredAcks.slice(),
+      ctlQueue: p.ctlQueue.slice(),
+      ctlPaused: p.ctlPaused.slice(),
     })),
     vcpus: st.vcpus.map((v) => ({
       ...v,
@@ -135,25 +176,232 @@ export function step(st: HvState, c: Choice): HvState {
   return n;
 }
 
-/** Hash of everything that determines the future (not metrics, not the step count). */
-export function hashState(st: HvState): string {
-  const h = new Fnv();
-  for (const p of st.pcpus) {
-    h.u32(p.phase).u32(p.current).u32(p.prev).u32(p.next).u32(p.waitPcpu).u32(p.ackAt === NONE ? 0 : 1).u32(p.softirq ? 1 : 0).u32(p.entryPath).u32(p.ptbase);
-    h.arr(p.loaded).arr(p.regs.val).arr(p.regs.own).arr(p.frame.val).arr(p.frameValid);
-    for (const i of p.ipis) h.u32(i.kind).u32(i.from);
-    for (const f of p.cframes) h.u32(f.fn).arr(f.val);
-    h.arr(p.deferredAcks).u32(p.pendingNvFrom).u32(p.pendingNvTo).u32(p.ctlOp).u32(p.ctlTarget);
-    h.num(p.clock).num(p.timerAt === Infinity ? -1 : p.timerAt);
+/**
+ * A growable word buffer for canonical encodings (reused between calls: no allocation per
+ * state). Each word carries a kind (WORD_*) saying how a renaming maps it, and `marks` records
+ * where each pcpu's, each vcpu's and each runqueue's words start, so that a renamed encoding can
+ * be derived from the identity one without recomputing it (explore/canon.ts).
+ */
+export class WordBuf {
+  a = new Int32Array(1024);
+  k = new Uint8Array(1024);
+  n = 0;
+  marks: number[] = [];
+  push(x: number, kind = 0): void {
+    if (this.n === this.a.length) {
+      const b = new Int32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+      const k = new Uint8Array(this.k.length * 2);
+      k.set(this.k);
+      this.k = k;
+    }
+    this.k[this.n] = kind;
+    this.a[this.n++] = x;
   }
-  for (const v of st.vcpus) {
-    h.u32(v.runstate).u32(v.isRunning ? 1 : 0).u32(v.processor).u32(v.wakePcpu).u32(v.dirtyPcpu).u32(v.pauseCount).u32(v.migrating ? 1 : 0).u32(v.writeCursor);
-    h.arr(v.area.val).arr(v.area.own).arr(v.shadow);
-    if (v.stack) {
-      h.arr(v.stack.frame.val).arr(v.stack.frameValid).arr(v.stack.ctx.val);
-      for (const f of v.stack.cframes) h.u32(f.fn).arr(f.val);
+}
+
+/** Word kinds: plain; a vcpu id; a pcpu id; a slot (value code × 128); an affinity mask; an IPI (kind × 64 + sender). Ids < 0 (NONE) are kept. */
+export const WORD_PLAIN = 0, WORD_VCPU = 1, WORD_PCPU = 2, WORD_SLOT = 3, WORD_AFFINITY = 4, WORD_IPI = 5;
+
+/**
+ * A renaming of pcpus and vcpus (symmetry reduction): `p[old] = new`, `v[old] = new`, and the
+ * inverses. Idle vcpu i belongs to pcpu i, so `v` maps idle vcpus as `p` maps pcpus.
+ */
+export interface Renaming {
+  p: Int32Array;
+  pInv: Int32Array;
+  v: Int32Array;
+  vInv: Int32Array;
+}
+
+export function identityRenaming(st: HvState): Renaming {
+  const P = st.pcpus.length;
+  const V = st.vcpus.length;
+  const p = Int32Array.from({ length: P }, (_, i) => i);
+  const v = Int32Array.from({ length: V }, (_, i) => i);
+  return { p, pInv: p, v, vInv: v };
+}
+
+const HV_TOKEN_BASE = 0xffff0000;
+
+/** Canonical code of value x in a slot of register r (see canonicalWords). */
+function valueCode(st: HvState, r: number, x: number, ren: Renaming): number {
+  if (x === 0) return 0; // an empty slot
+  if (x >= HV_TOKEN_BASE) return 2 + ren.p[x & 0xffff]; // hypervisor scratch of pcpu (x & 0xffff): a constant, renamed with the pcpu
+  const vs = st.vcpus;
+  for (let v = st.pcpus.length; v < vs.length; v++) if (vs[v].shadow[r] === x) return 100 + ren.v[v]; // the latest write of vcpu v
+  return 1; // a guest value that is nobody's latest write any more
+}
+
+function slots(st: HvState, out: WordBuf, val: Uint32Array, ren: Renaming): void {
+  for (let r = 0; r < val.length; r++) out.push(valueCode(st, r, val[r], ren) * 128, WORD_SLOT);
+}
+
+function frames(st: HvState, out: WordBuf, fs: readonly { fn: number; val: number[] }[], ren: Renaming): void {
+  const fns = st.cfg.arch.cframes.functions;
+  out.push(fs.length);
+  for (const f of fs) {
+    const regs = fns[f.fn].regs;
+    out.push(f.fn);
+    for (let i = 0; i < regs.length; i++) out.push(valueCode(st, regs[i], f.val[i], ren) * 128, WORD_SLOT);
+  }
+}
+
+const mapId = (m: Int32Array, x: number) => (x < 0 ? x : m[x]);
+
+function plainWords(x: unknown, out: WordBuf): void {
+  if (Array.isArray(x)) {
+    out.push(-1000 - x.length);
+    for (const e of x) plainWords(e, out);
+  } else if (typeof x === 'number') {
+    if (Number.isInteger(x) && Math.abs(x) < 2 ** 30) out.push(x);
+    else {
+      out.push(-999);
+      const f = new Float64Array([x]);
+      const w = new Int32Array(f.buffer);
+      out.push(w[0]);
+      out.push(w[1]);
+    }
+  } else if (typeof x === 'boolean') out.push(x ? -998 : -997);
+  else if (x === null || x === undefined) out.push(-996);
+  else if (typeof x === 'string') {
+    out.push(-995 - x.length);
+    for (let i = 0; i < x.length; i++) out.push(x.charCodeAt(i));
+  } else {
+    for (const k of Object.keys(x as object).sort()) {
+      plainWords(k, out);
+      plainWords((x as Record<string, unknown>)[k], out);
     }
   }
-  h.str(JSON.stringify(st.schedData));
-  return h.hex();
+}
+
+/** Whether the scheduler's state is rr's `{ runq: number[][] }`, whose vcpu and pcpu ids can be renamed. */
+export function renamableSchedData(st: HvState): boolean {
+  const d = st.schedData as { runq?: unknown } | null;
+  return st.cfg.sched.name === 'rr' && !!d && Array.isArray(d.runq) && Object.keys(d).length === 1;
+}
+
+/**
+ * The canonical encoding of a state, as words appended to `out`, under the renaming `ren`
+ * (identity: none). Two states with the same encoding have the same future: the same choices
+ * are enabled, each leads to states with equal encodings, and the checker reports the same
+ * violations on the way. Why that holds although information is left out:
+ *
+ * - Time. Metrics, the step counter, clocks, guestCycles, timer deadlines, IPI send times, wake
+ *   times and flush-acknowledgement times are left out; only whether a timer is armed, a wake
+ *   pending and a flush acknowledged is kept. The explorer (src/explore) normalises every
+ *   time field after every step (timers fire as slice ends, at once), so in its states these
+ *   fields really are constant and nothing reads them; for the random driver's states this
+ *   hash is an abstraction, not an identity.
+ * - Register values. A value is a 32-bit token, fresh for every guest write; what the checker
+ *   and every design do with a value is move it, or compare it with a vcpu's shadow (its latest
+ *   write to that register). Values never move between register indices. So a value's future
+ *   role is fixed by one fact: whose latest write to this register it is, if anyone's. A value
+ *   is encoded as: empty (0), a hypervisor scratch token (which pcpu's), the latest write of
+ *   vcpu v, or stale (nobody's latest write; it never becomes one again, since shadows only
+ *   take fresh tokens — the checker's resynchronisation after a report happens only in a state
+ *   that is already a counterexample). Owners (the `own` arrays) are left out too: nothing
+ *   but the checker's message text reads them (a fresh value's owner is its vcpu's domain; a
+ *   stale value's owner only changes the wording "an older value of its own domain" / "a
+ *   value owned by d2"), so whether a violation happens does not depend on them; a
+ *   counterexample's message is produced by replaying its concrete choices, owners included.
+ *   The token counter is left out with the values.
+ * - The shadows themselves are left out: every shadow value is, by definition, its own vcpu's
+ *   latest write, and where copies of it live is already encoded slot by slot.
+ * - Under a renaming, every pcpu and vcpu id (fields, runqueues, IPI senders, affinity masks,
+ *   hypervisor tokens, value codes) is mapped, and pcpus and vcpus are listed in their new
+ *   order: the encoding of the renamed state.
+ */
+export function canonicalWords(st: HvState, out: WordBuf, ren: Renaming = identityRenaming(st)): void {
+  // (explore/canon.ts passes its cached identity renaming.)
+  const P = st.pcpus.length;
+  const V = WORD_VCPU;
+  const Q = WORD_PCPU;
+  out.marks.length = 0;
+  for (let np = 0; np < P; np++) {
+    out.marks.push(out.n);
+    const p = st.pcpus[ren.pInv[np]];
+    out.push(p.phase);
+    out.push(mapId(ren.v, p.current), V);
+    out.push(mapId(ren.v, p.prev), V);
+    out.push(mapId(ren.v, p.next), V);
+    out.push(mapId(ren.p, p.waitPcpu), Q);
+    out.push((p.ackAt === NONE ? 0 : 1) | (p.softirq ? 2 : 0) | (p.timerAt === Infinity ? 0 : 4) | (p.online ? 8 : 0));
+    out.push(p.entryPath);
+    out.push(p.ptbase);
+    for (let c = 0; c < p.loaded.length; c++) out.push(mapId(ren.v, p.loaded[c]), V);
+    slots(st, out, p.regs.val, ren);
+    for (let r = 0; r < p.frameValid.length; r++) out.push(p.frameValid[r] ? valueCode(st, r, p.frame.val[r], ren) * 128 : -1, WORD_SLOT);
+    out.push(p.ipis.length);
+    for (const i of p.ipis) out.push(i.kind * 64 + mapId(ren.p, i.from), WORD_IPI);
+    frames(st, out, p.cframes, ren);
+    out.push(p.deferredAcks.length);
+    for (const a of p.deferredAcks) out.push(mapId(ren.p, a), Q);
+    out.push(mapId(ren.v, p.pendingNvFrom), V);
+    out.push(mapId(ren.v, p.pendingNvTo), V);
+    out.push(p.ctlOp);
+    out.push(mapId(ren.v, p.ctlTarget), V);
+  }
+  for (let nv = 0; nv < st.vcpus.length; nv++) {
+    out.marks.push(out.n);
+    const v = st.vcpus[ren.vInv[nv]];
+    out.push(v.runstate | (v.isRunning ? 8 : 0) | (v.migrating ? 16 : 0) | (v.wakeAt === Infinity ? 0 : 32));
+    out.push(mapId(ren.p, v.processor), Q);
+    out.push(mapId(ren.p, v.wakePcpu), Q);
+    out.push(mapId(ren.p, v.dirtyPcpu), Q);
+    out.push(v.pauseCount);
+    out.push(v.writeCursor);
+    let aff = 0;
+    for (let q = 0; q < P; q++) if ((v.affinity >>> q) & 1) aff |= 1 << ren.p[q];
+    out.push(aff, WORD_AFFINITY);
+    if (v.isIdle) continue; // an idle vcpu's save area is never written
+    slots(st, out, v.area.val, ren);
+    if (v.stack) {
+      slots(st, out, v.stack.frame.val, ren);
+      for (let r = 0; r < v.stack.frameValid.length; r++) out.push(v.stack.frameValid[r]);
+      frames(st, out, v.stack.cframes, ren);
+      slots(st, out, v.stack.ctx.val, ren);
+    }
+  }
+  if (renamableSchedData(st)) {
+    const runq = (st.schedData as { runq: number[][] }).runq;
+    for (let np = 0; np < P; np++) {
+      out.marks.push(out.n);
+      const q = runq[ren.pInv[np]];
+      out.push(-1000 - q.length);
+      for (const v of q) out.push(ren.v[v], V);
+    }
+  } else {
+    out.marks.push(out.n);
+    plainWords(st.schedData, out);
+  }
+  out.marks.push(out.n);
+}
+
+/** Two 32-bit hashes of words [0, n) (FNV-1a and a multiply-xorshift), as a pair. */
+export function hashWords(a: Int32Array, n: number): [number, number] {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9e3779b9 ^ n;
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    h1 = Math.imul(h1 ^ x, 0x01000193);
+    h2 = Math.imul(h2 ^ x, 0x85ebca6b);
+    h2 ^= h2 >>> 13;
+  }
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35);
+  return [h1 >>> 0, (h2 ^ (h2 >>> 16)) >>> 0];
+}
+
+const hashBuf = new WordBuf();
+
+/**
+ * Hash of the canonical encoding (canonicalWords): everything that determines the future, with
+ * time, metrics, the step count and concrete token values abstracted away. 64 bits, as hex.
+ */
+export function hashState(st: HvState): string {
+  hashBuf.n = 0;
+  canonicalWords(st, hashBuf);
+  const [a, b] = hashWords(hashBuf.a, hashBuf.n);
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
 }

@@ -83,6 +83,14 @@ describe('lazyswitch run (the table)', () => {
     expect(doc.results[0].metrics.controlOps).toBeGreaterThan(0);
     expect(doc.results[0].violations).toEqual([]);
   });
+  it('conformance: a user design passes, the seed\'s broken design fails with exit 1', () => {
+    const ok = cli('conformance', '--design-file', 'examples/my-design.ts', '--arch', 'ppc64', '--json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out).passed).toBe(true);
+    const bad = cli('conformance', '--design', 'ppc-naive-volatile', '--arch', 'ppc64');
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/FAIL/);
+  });
   it('lists architectures, designs and schedulers', () => {
     const r = cli('list');
     expect(r.code).toBe(0);

@@ -14,10 +14,16 @@
 import type { SwitchDesign } from '../types.ts';
 import type { HvState } from '../../model.ts';
 import { NONE } from '../../model.ts';
-import { loadAll, saveAll, setLoadedAll, writePtbase } from '../../ops.ts';
+import { loadClass, loadHv, saveAll, setLoadedAll, writePtbase } from '../../ops.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
 
-/** __context_switch(): save whoever is loaded (curr_vcpu), load `current`. */
+/**
+ * __context_switch(): save whoever is loaded (curr_vcpu) — registers, FPU, segments
+ * (ctxt_switch_from → save_segments) — and load `current`'s registers and FPU and page tables.
+ * The segment state (selectors, FS/GS bases: the `system` classes) is not loaded here: Xen loads
+ * it in context_switch() itself, after __context_switch() and only on its non-lazy branch
+ * (load_LDT(); load_segments(), "may fault", so with IRQs on).
+ */
 export function fullSwitch(st: HvState, p: number): void {
   const pc = st.pcpus[p];
   const from = pc.loaded[0];
@@ -27,11 +33,18 @@ export function fullSwitch(st: HvState, p: number): void {
     st.vcpus[from].dirtyPcpu = NONE;
   }
   if (!st.vcpus[to].isIdle) {
-    loadAll(st, p, to);
+    st.cfg.observer?.onLoad(st, p, to);
+    loadHv(st, p, to);
+    for (const c of st.cfg.arch.classes) if (!c.hvUses && c.role !== 'system') loadClass(st, p, to, c.index);
     st.vcpus[to].dirtyPcpu = p;
   }
   writePtbase(st, p, st.vcpus[to].isIdle ? HV_OWNER : st.vcpus[to].domain);
   setLoadedAll(st, p, to);
+}
+
+/** load_segments(next): the system (segment) classes, in context_switch()'s non-lazy branch. */
+function loadSegments(st: HvState, p: number, next: number): void {
+  for (const c of st.cfg.arch.classes) if (c.role === 'system') loadClass(st, p, next, c.index);
 }
 
 export const xenX86Lazy: SwitchDesign = {
@@ -56,6 +69,7 @@ export const xenX86Lazy: SwitchDesign = {
       return;
     }
     fullSwitch(st, p);
+    if (!st.vcpus[next].isIdle) loadSegments(st, p, next);
   },
   syncLocal(st, p) {
     const pc = st.pcpus[p];

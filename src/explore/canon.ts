@@ -1,0 +1,165 @@
+/**
+ * @module explore/canon: the visited-set key of a state — its canonical encoding
+ * (canonicalWords in sim/step.ts: time and concrete token values abstracted away), minimised
+ * over a symmetry group when symmetry reduction is on, hashed to 53 bits.
+ *
+ * Symmetry (README "Exploring every interleaving"): renaming the guest vcpus of one domain
+ * among themselves (they share the profile, weight and cap; nothing in the model reads a vcpu's
+ * id other than to index it) and, with two pcpus, swapping the pcpus (with their idle vcpus)
+ * maps every run to a run, choices renamed alike, with the same violations. It is sound only
+ * where every policy decision is equivariant under the renaming: the rr scheduler qualifies
+ * (FIFO runqueues; with two pcpus its only peer is "the other one"; its state is runqueues of
+ * ids that can be renamed). Credit keeps per-vcpu arrays and walks pcpus in id order, so with
+ * any other scheduler, or more than two pcpus, the pcpu half (or all) of the group is off.
+ *
+ * The key is a 53-bit hash of the lexicographically least encoding over the group: a hash
+ * compaction (SPIN's "hashcompact"). Two distinct canonical states collide with probability
+ * about n²/2⁵⁴ — below 10⁻⁴ for a million states.
+ */
+import type { HvState } from '../hv/index.ts';
+import { WORD_AFFINITY, WORD_IPI, WORD_PCPU, WORD_SLOT, WORD_VCPU, WordBuf, canonicalWords, hashWords, identityRenaming, renamableSchedData, type Renaming } from '../sim/index.ts';
+
+export interface Canon {
+  /** The renamings tried (the identity first). */
+  readonly group: Renaming[];
+  /** Key of a state, and the index (into group) of the renaming that gave the least encoding. */
+  key(st: HvState): number;
+  lastPerm: number;
+  /** How many renamings gave that least encoding (more than 1: the state is symmetric to itself). */
+  lastTies: number;
+}
+
+function permutations(xs: number[]): number[][] {
+  if (xs.length <= 1) return [xs.slice()];
+  const out: number[][] = [];
+  xs.forEach((x, i) => {
+    for (const rest of permutations([...xs.slice(0, i), ...xs.slice(i + 1)])) out.push([x, ...rest]);
+  });
+  return out;
+}
+
+/** The symmetry group of a state's configuration (identity only when `symmetry` is false or unsound). */
+export function symmetryGroup(st: HvState, symmetry: boolean): Renaming[] {
+  const id = identityRenaming(st);
+  if (!symmetry || !renamableSchedData(st)) return [id];
+  const P = st.pcpus.length;
+  const V = st.vcpus.length;
+  const pPerms = P === 2 ? [[0, 1], [1, 0]] : [Array.from({ length: P }, (_, i) => i)];
+  const classes: number[][] = st.domains.map((d) => d.vcpus.slice());
+  let vPerms: number[][] = [Array.from({ length: V }, (_, i) => i)];
+  for (const cls of classes) {
+    const next: number[][] = [];
+    for (const base of vPerms) {
+      for (const perm of permutations(cls)) {
+        const m = base.slice();
+        cls.forEach((v, i) => (m[v] = perm[i]));
+        next.push(m);
+      }
+    }
+    vPerms = next;
+  }
+  const group: Renaming[] = [];
+  for (const pp of pPerms) {
+    for (const vp of vPerms) {
+      const v = Int32Array.from(vp);
+      for (let q = 0; q < P; q++) v[q] = pp[q]; // idle vcpu q belongs to pcpu q
+      const p = Int32Array.from(pp);
+      const pInv = new Int32Array(P);
+      p.forEach((n, o) => (pInv[n] = o));
+      const vInv = new Int32Array(V);
+      v.forEach((n, o) => (vInv[n] = o));
+      group.push({ p, pInv, v, vInv });
+    }
+  }
+  // Identity first.
+  group.sort((a, b) => Number(!isIdentity(a)) - Number(!isIdentity(b)));
+  return group.length ? group : [id];
+}
+
+function isIdentity(r: Renaming): boolean {
+  return r.p.every((x, i) => x === i) && r.v.every((x, i) => x === i);
+}
+
+/** Copy words [from, to) of `src` to `dst`, renamed by g (what canonicalWords would have written under g). */
+function copyRenamed(src: WordBuf, from: number, to: number, dst: WordBuf, g: Renaming): void {
+  const a = src.a;
+  const k = src.k;
+  for (let i = from; i < to; i++) {
+    const w = a[i];
+    let x = w;
+    if (w >= 0) {
+      switch (k[i]) {
+        case WORD_VCPU:
+          x = g.v[w];
+          break;
+        case WORD_PCPU:
+          x = g.p[w];
+          break;
+        case WORD_SLOT: {
+          const code = w >> 7;
+          if (code >= 100) x = (100 + g.v[code - 100]) * 128 + (w & 127);
+          else if (code >= 2) x = (2 + g.p[code - 2]) * 128 + (w & 127);
+          break;
+        }
+        case WORD_AFFINITY: {
+          x = 0;
+          for (let q = 0; q < g.p.length; q++) if ((w >>> q) & 1) x |= 1 << g.p[q];
+          break;
+        }
+        case WORD_IPI:
+          x = (w & ~63) + g.p[w & 63];
+          break;
+      }
+    }
+    dst.push(x, k[i]);
+  }
+}
+
+/** The encoding of the state under g, derived from its identity encoding `base` (see WordBuf.marks). */
+export function renameEncoding(base: WordBuf, g: Renaming, dst: WordBuf): void {
+  const P = g.p.length;
+  const V = g.v.length;
+  const m = base.marks;
+  dst.n = 0;
+  for (let np = 0; np < P; np++) copyRenamed(base, m[g.pInv[np]], m[g.pInv[np] + 1], dst, g);
+  for (let nv = 0; nv < V; nv++) copyRenamed(base, m[P + g.vInv[nv]], m[P + g.vInv[nv] + 1], dst, g);
+  if (m.length === 2 * P + V + 1) for (let np = 0; np < P; np++) copyRenamed(base, m[P + V + g.pInv[np]], m[P + V + g.pInv[np] + 1], dst, g);
+  else copyRenamed(base, m[P + V], m[m.length - 1], dst, g);
+}
+
+function less(a: WordBuf, b: WordBuf): boolean {
+  const n = Math.min(a.n, b.n);
+  const x = a.a;
+  const y = b.a;
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] < y[i];
+  return a.n < b.n;
+}
+
+export function makeCanon(st: HvState, symmetry: boolean): Canon {
+  const group = symmetryGroup(st, symmetry);
+  const bufs = group.map(() => new WordBuf());
+  const c: Canon = {
+    group,
+    lastPerm: 0,
+    lastTies: 1,
+    key(s: HvState): number {
+      let best = 0;
+      let ties = 1;
+      bufs[0].n = 0;
+      canonicalWords(s, bufs[0], group[0]);
+      for (let g = 1; g < group.length; g++) {
+        const b = bufs[g];
+        renameEncoding(bufs[0], group[g], b);
+        if (less(b, bufs[best])) {
+          best = g;
+          ties = 1;
+        } else if (!less(bufs[best], b)) ties++;
+      }
+      c.lastPerm = best;
+      c.lastTies = ties;
+      const [h1, h2] = hashWords(bufs[best].a, bufs[best].n);
+      return h1 * 2097152 + (h2 >>> 11);
+    },
+  };
+  return c;
+}

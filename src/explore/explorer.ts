@@ -1,0 +1,233 @@
+/**
+ * @module explore/explorer: breadth-first exploration of every interleaving of the simulator's
+ * explicit choices (sim/step.ts `enabled` + `applyChoice`) from the initial state of a small
+ * configuration, with the Checker on every transition. Breadth-first, so the first violation
+ * found has a shortest path (in choices) among those the search explores.
+ *
+ * Reductions (on unless `reduction: false`): a visited set on the canonical state (time and
+ * token values abstracted away, explore/canon.ts); symmetry over identical vcpus and pcpus
+ * where sound (explore/canon.ts); sleep sets (explore/sleep.ts) over guest steps of different
+ * pcpus, which commute. Bounds: depth, a CHESS-style preemption bound, a state or time budget.
+ * The clock is read only through `now` (the CLI passes performance.now).
+ */
+import type { HvState } from '../hv/index.ts';
+import type { Violation } from '../check/index.ts';
+import { choiceToString, type Choice } from '../sim/index.ts';
+import { makeCanon } from './canon.ts';
+import { actor, enabledFor, exploreStep, initialState, type ExploreSetup } from './model.ts';
+import { SleepSets } from './sleep.ts';
+import { replayString } from './replay.ts';
+
+export interface ExploreOptions {
+  /** Symmetry reduction and sleep sets (the visited set is always on). Default true. */
+  reduction?: boolean;
+  /** Stop expanding at this depth (choices from the initial state). */
+  depth?: number;
+  /** CHESS preemption bound: switches away from an acting pcpu that could have continued. */
+  preemptions?: number;
+  /** Stop after this many distinct states. */
+  maxStates?: number;
+  /** Stop after this many seconds (measured with `now`). */
+  maxSeconds?: number;
+  /** Stop at the first violation (default true). */
+  stopAtFirst?: boolean;
+  /** Milliseconds clock (performance.now); default: none, seconds reported as 0. */
+  now?: () => number;
+  /** Called every 8192 states. */
+  onProgress?: (p: { states: number; transitions: number; depth: number; seconds: number }) => void;
+}
+
+export interface FoundViolation {
+  invariant: string;
+  message: string;
+  violation: Violation;
+  /** The choices from the initial state, the violating one last. */
+  choices: Choice[];
+  /** Choices' text forms joined by spaces. */
+  trace: string;
+  /** Header + trace: what `lazyswitch replay` takes. */
+  replay: string;
+}
+
+export interface ExploreResult {
+  design: string;
+  arch: string;
+  /** Every reachable state (under the reductions) was expanded: no bound or budget cut the search, no violation stopped it. */
+  complete: boolean;
+  states: number;
+  transitions: number;
+  maxDepth: number;
+  seconds: number;
+  statesPerSecond: number;
+  /** States without reduction / states with it, when both were measured to completion (else null). */
+  reductionRatio: number | null;
+  /** Why the search is not complete (null when it is). */
+  stopped: null | 'violation' | 'depth' | 'preemptions' | 'states' | 'time';
+  /** States with no enabled choice (the model deadlocked). */
+  deadlocks: number;
+  /** Transitions not taken because they were asleep (sleep sets). */
+  slept: number;
+  reduction: boolean;
+  violations: FoundViolation[];
+}
+
+interface Node {
+  st: HvState;
+  id: number;
+  depth: number;
+  last: number;
+  pre: number;
+  sleep: number;
+  /** Re-expansion of a visited state (sleep sets): only these local transitions (-1: all). */
+  only: number;
+}
+
+export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult {
+  const reduction = o.reduction !== false;
+  const now = o.now ?? (() => 0);
+  const t0 = now();
+  const maxDepth = o.depth ?? Infinity;
+  const preBound = o.preemptions ?? Infinity;
+  const maxStates = o.maxStates ?? Infinity;
+  const maxMs = (o.maxSeconds ?? Infinity) * 1000;
+  const stopAtFirst = o.stopAtFirst !== false;
+
+  const st0 = initialState(s);
+  const canon = makeCanon(st0, reduction);
+  const sleep = new SleepSets(reduction && !Number.isFinite(preBound) && st0.pcpus.length <= 3, s.sched.yield !== undefined);
+  const P = st0.pcpus.length;
+  // Visited: key → best preemption count per last actor (only when the preemption bound is on), else 0.
+  const visited = new Map<number, number>();
+  const bestPre = Number.isFinite(preBound) ? new Map<number, Int32Array>() : null;
+  const parent: number[] = [-1];
+  const via: (Choice | null)[] = [null];
+  const violations: FoundViolation[] = [];
+  let transitions = 0;
+  let deepest = 0;
+  let deadlocks = 0;
+  let stopped: ExploreResult['stopped'] = null;
+  let cut: ExploreResult['stopped'] = null;
+
+  const k0 = canon.key(st0);
+  visited.set(k0, 0);
+  let queue: Node[] = [{ st: st0, id: 0, depth: 0, last: -1, pre: 0, sleep: 0, only: -1 }];
+  let head = 0;
+
+  const pathTo = (id: number): Choice[] => {
+    const out: Choice[] = [];
+    for (let i = id; i > 0; i = parent[i]) out.push(via[i]!);
+    return out.reverse();
+  };
+
+  outer: while (head < queue.length) {
+    if (head > 65536) {
+      queue = queue.slice(head);
+      head = 0;
+    }
+    const n = queue[head++];
+    if (n.depth > deepest) deepest = n.depth;
+    if (n.depth >= maxDepth) {
+      cut ??= 'depth';
+      continue;
+    }
+    const choices = enabledFor(s, n.st);
+    if (!choices.length) deadlocks++;
+    // A pcpu "could have continued" when one of its choices is enabled here.
+    let lastCanContinue = false;
+    if (n.last >= 0) for (const c of choices) if (actor(n.st, c) === n.last) { lastCanContinue = true; break; }
+    const ok = sleep.okMask(n.st);
+    let explored = 0;
+    for (const c of choices) {
+      if (n.only !== -1 && !(sleep.bit(c) & n.only)) continue;
+      if (sleep.asleep(n.sleep, c)) {
+        sleep.slept++;
+        continue;
+      }
+      const a = actor(n.st, c);
+      const pre = n.pre + (lastCanContinue && a !== n.last ? 1 : 0);
+      if (pre > preBound) {
+        cut ??= 'preemptions';
+        continue;
+      }
+      const { next, violations: vs } = exploreStep(n.st, c);
+      transitions++;
+      const childSleep = sleep.childSleep(ok, n.sleep, n.only === -1 ? explored : 0, c);
+      explored |= sleep.bit(c);
+      if (vs.length) {
+        const id = parent.length;
+        parent.push(n.id);
+        via.push(c);
+        const choicesTo = pathTo(id);
+        const v = vs[0];
+        const trace = choicesTo.map(choiceToString).join(' ');
+        violations.push({ invariant: v.invariant, message: v.message, violation: v, choices: choicesTo, trace, replay: replayString(s.spec, trace) });
+        if (stopAtFirst) {
+          stopped = 'violation';
+          break outer;
+        }
+        continue;
+      }
+      const key = canon.key(next);
+      const ma = canon.group[canon.lastPerm].p[a];
+      if (bestPre) {
+        let b = bestPre.get(key);
+        if (!b) {
+          b = new Int32Array(P).fill(0x7fffffff);
+          bestPre.set(key, b);
+        }
+        if (b[ma] <= pre) continue;
+        b[ma] = pre;
+        if (!visited.has(key)) visited.set(key, 0);
+      } else {
+        const seen = visited.get(key);
+        if (seen !== undefined) {
+          // Sleep sets with a visited set (Godefroid): a state reached again with fewer
+          // transitions asleep must also explore the ones it slept through the first time.
+          const redo = sleep.revisit(key, childSleep, canon.group[canon.lastPerm], canon.lastTies);
+          if (redo === null) continue;
+          const id = parent.length;
+          parent.push(n.id);
+          via.push(c);
+          queue.push({ st: next, id, depth: n.depth + 1, last: a, pre, sleep: redo.sleep, only: redo.only });
+          continue;
+        }
+        visited.set(key, 0);
+      }
+      const z = sleep.store(key, childSleep, canon.group[canon.lastPerm], canon.lastTies);
+      const id = parent.length;
+      parent.push(n.id);
+      via.push(c);
+      queue.push({ st: next, id, depth: n.depth + 1, last: a, pre, sleep: z, only: -1 });
+      if (visited.size >= maxStates) {
+        stopped = 'states';
+        break outer;
+      }
+    }
+    if ((visited.size & 8191) === 0 || (head & 1023) === 0) {
+      const ms = now() - t0;
+      if (ms > maxMs) {
+        stopped = 'time';
+        break;
+      }
+      if ((head & 8191) === 0) o.onProgress?.({ states: visited.size, transitions, depth: n.depth, seconds: ms / 1000 });
+    }
+  }
+  if (!stopped && cut) stopped = cut;
+  const seconds = (now() - t0) / 1000;
+  return {
+    design: s.spec.design,
+    arch: s.arch.name,
+    complete: stopped === null,
+    states: visited.size,
+    transitions,
+    maxDepth: deepest,
+    seconds: Number(seconds.toFixed(3)),
+    statesPerSecond: seconds > 0 ? Math.round(visited.size / seconds) : 0,
+    reductionRatio: null,
+    stopped,
+    deadlocks,
+    slept: sleep.slept,
+    reduction,
+    violations,
+  };
+}

@@ -1,0 +1,8 @@
+/** @module explore: exhaustive exploration of every interleaving (reductions, bounds), counterexample stories, replay strings, PCT. */
+export * from './model.ts';
+export * from './canon.ts';
+export * from './sleep.ts';
+export * from './explorer.ts';
+export * from './replay.ts';
+export * from './story.ts';
+export * from './pct.ts';

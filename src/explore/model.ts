@@ -1,0 +1,313 @@
+/**
+ * @module explore/model: what the explorer explores — a small configuration (design, arch,
+ * scheduler, pcpus, domains, mutations, whether control operations are offered), its initial
+ * state, and the explorer's transition: the simulator's own applyChoice (src/sim/step.ts, the
+ * same step `run` takes), with a fresh Checker attached, followed by the explorer's model of
+ * time (normaliseTime).
+ *
+ * Two bounds on the model make its state space finite, both documented in README.md:
+ * - Time. The random driver gives every event a time; the explorer lets every enabled event
+ *   happen in every order instead, so times carry no information and are reset to 0 after
+ *   every step. A pcpu's timer, when armed, fires as the end of its slice (it always raises
+ *   SCHEDULE_SOFTIRQ): the explorer's timer choice means "the slice ends now".
+ * - Reschedule IPIs pending twice on one pcpu are merged (normaliseTime), as hardware does.
+ * - Guest behaviour. Each guest choice writes every register its profile uses (a fresh value
+ *   each), then ends in one of the guest ops (nothing, hypercall, yield, block with the I/O
+ *   completion on any pcpu, the guest's own timer, a device interrupt, and — from the first
+ *   domain, the toolstack — every control operation on every other guest vcpu).
+ */
+import type { Arch } from '../arch/index.ts';
+import { getArch } from '../arch/index.ts';
+import { Checker, type Violation } from '../check/index.ts';
+import { InputError } from '../base/index.ts';
+import { IPI_RESCHED } from '../machine/index.ts';
+import { NONE, getDesign, getScheduler, type HvState, type Mutations, type Scheduler, type SwitchDesign, type HvTracer } from '../hv/index.ts';
+import { MUTANTS } from '../mutants/index.ts';
+import { credit } from '../hv/sched/credit/index.ts';
+import { parseDomains, type DomainSpec } from '../scenario/index.ts';
+import { applyChoice, buildState, enabled, type Choice, type EnabledOptions } from '../sim/index.ts';
+
+/** One explorable configuration, by name (everything a replay string's header records). */
+export interface ExploreSpec {
+  /** A built-in design name, or a mutant name from src/mutants/catalogue.ts. */
+  design: string;
+  arch: string;
+  sched: string;
+  pcpus: number;
+  /** --domains syntax. */
+  domains: string;
+  /** Offer control operations (pause + getvcpucontext, setvcpucontext, set_affinity) from domain 1. */
+  control: boolean;
+  /** Guest ops offered (names of GUEST_OP_NAMES but 'domctl'); default GUEST_OPS_DEFAULT. */
+  ops?: string[];
+}
+
+/** The guest ops offered by default: a null hypercall, a yield, a block. (Run-on, the guest's own timer and device interrupts can be added with ops=.) */
+export const GUEST_OPS_DEFAULT = ['hypercall', 'yield', 'block'];
+const OP_NAMES = ['run', 'hypercall', 'yield', 'block', 'guest-timer', 'device-irq'];
+
+export const DEFAULT_SPEC: ExploreSpec = { design: 'xen-x86-lazy', arch: 'x86-64', sched: 'rr', pcpus: 2, domains: 'int*2,io*1', control: true };
+
+/** A spec resolved into the objects the simulator needs. */
+export interface ExploreSetup {
+  spec: ExploreSpec;
+  arch: Arch;
+  design: SwitchDesign;
+  sched: Scheduler;
+  domains: DomainSpec[];
+  mutations?: Mutations;
+  /** The mutant, when spec.design names one. */
+  mutant?: string;
+  menu: EnabledOptions;
+}
+
+/** The scheduler a mutant needs: its own when it is not the stock credit policy (steal-running-vcpu), else none. */
+function mutantSched(name: string): Scheduler | null {
+  const m = MUTANTS.find((x) => x.name === name);
+  return m && m.sched !== credit ? m.sched : null;
+}
+
+export function resolveSpec(spec: ExploreSpec): ExploreSetup {
+  const m = MUTANTS.find((x) => x.name === spec.design);
+  let design: SwitchDesign;
+  try {
+    design = m ? m.design : getDesign(spec.design);
+  } catch {
+    throw new InputError('--design', [{ where: '--design', message: `unknown design or mutant "${spec.design}"; expected a built-in design or one of the mutants: ${MUTANTS.map((x) => x.name).join(', ')}` }]);
+  }
+  const own = m ? mutantSched(m.name) : null;
+  const sched = own && spec.sched === own.name ? own : getScheduler(spec.sched);
+  const arch = getArch(spec.arch);
+  const ok = design.supports(arch);
+  if (ok !== true) throw new InputError('--arch', [{ where: '--arch', message: `${spec.design} does not support ${arch.name}: ${ok}` }]);
+  if (!Number.isInteger(spec.pcpus) || spec.pcpus < 1 || spec.pcpus > 8) throw new InputError('--pcpus', [{ where: '--pcpus', message: `${spec.pcpus} is out of range (expected 1..8)` }]);
+  return {
+    spec,
+    arch,
+    design,
+    sched,
+    domains: parseDomains(spec.domains),
+    mutations: m?.mutations,
+    mutant: m?.name,
+    menu: { control: spec.control, blockIrq: 'all', timers: 'guest', guestOps: opsOf(spec) },
+  };
+}
+
+function opsOf(spec: ExploreSpec): number[] {
+  const names = spec.ops ?? GUEST_OPS_DEFAULT;
+  return names.map((n) => {
+    const i = OP_NAMES.indexOf(n);
+    if (i < 0) throw new InputError('ops', [{ where: 'ops', message: `unknown guest op "${n}"; expected some of ${OP_NAMES.join(', ')}` }]);
+    return i;
+  });
+}
+
+/** The spec a mutant is explored with by default: the default configuration on its architecture, with its scheduler if it needs its own. */
+export function mutantSpec(name: string): ExploreSpec {
+  const m = MUTANTS.find((x) => x.name === name);
+  if (!m) throw new InputError('--design', [{ where: '--design', message: `unknown mutant "${name}"` }]);
+  const own = mutantSched(name);
+  return { ...DEFAULT_SPEC, design: name, arch: m.arch, sched: own ? own.name : DEFAULT_SPEC.sched };
+}
+
+/** Reset every time field (see the module comment): after this, no field that holds a time differs between states. */
+export function normaliseTime(st: HvState): void {
+  for (const pc of st.pcpus) {
+    pc.clock = 0;
+    pc.nextTick = 0;
+    pc.sliceEnd = 0;
+    if (pc.timerAt !== Infinity) pc.timerAt = 0;
+    if (pc.ackAt !== NONE) pc.ackAt = 0;
+    for (const i of pc.ipis) i.at = 0;
+    // A reschedule IPI sent while another is still pending here is merged into it, as the
+    // local APIC merges a vector already pending in its IRR: the pending one will raise
+    // SCHEDULE_SOFTIRQ and the schedule() it causes sees both wakeups. Without this, queues of
+    // reschedule IPIs grow without bound and so does the state space. Flush IPIs are never
+    // merged (each sender spins for its own acknowledgement; at most one per sender).
+    if (pc.ipis.length > 1) {
+      let seen = false;
+      pc.ipis = pc.ipis.filter((i) => {
+        if (i.kind !== IPI_RESCHED) return true;
+        if (seen) return false;
+        seen = true;
+        return true;
+      });
+    }
+  }
+  for (const v of st.vcpus) {
+    if (v.wakeAt !== Infinity) v.wakeAt = 0;
+    v.guestCycles = 0;
+  }
+}
+
+/** The initial state: buildState as `run` does, guests writing every register they use per choice, times normalised. */
+export function initialState(s: ExploreSetup, tracer: HvTracer | null = null): HvState {
+  const st0 = buildState({ arch: s.arch, design: s.design, sched: s.sched, pcpus: s.spec.pcpus, domains: s.domains, seconds: 1, observer: null, tracer, mutations: s.mutations });
+  const cfg = { ...st0.cfg, profiles: st0.cfg.profiles.map((p, i) => ({ ...p, writesPerSegment: st0.cfg.profileRegs[i].length })) };
+  const st: HvState = { ...st0, cfg };
+  packState(st);
+  normaliseTime(st);
+  return st;
+}
+
+/** Deep copy of plain scheduler data (arrays, objects, numbers, booleans). */
+function clonePlain<T>(x: T): T {
+  if (Array.isArray(x)) {
+    const a = new Array(x.length);
+    for (let i = 0; i < x.length; i++) a[i] = clonePlain(x[i]);
+    return a as T;
+  }
+  if (x !== null && typeof x === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const k of Object.keys(x)) o[k] = clonePlain((x as Record<string, unknown>)[k]);
+    return o as T;
+  }
+  return x;
+}
+
+type Typed = Uint32Array | Int16Array | Uint8Array | Int32Array;
+
+/** Every typed array of a state, in a fixed order (the packing and the clone walk the same list). */
+function typedArrays(st: HvState): Typed[] {
+  const out: Typed[] = [];
+  for (const p of st.pcpus) out.push(p.regs.val, p.regs.own, p.frame.val, p.frame.own, p.frameValid, p.loaded);
+  for (const v of st.vcpus) {
+    out.push(v.area.val, v.area.own, v.shadow);
+    if (v.stack) out.push(v.stack.frame.val, v.stack.frame.own, v.stack.frameValid, v.stack.ctx.val, v.stack.ctx.own);
+  }
+  return out;
+}
+
+/**
+ * Move every typed array of the state into one ArrayBuffer (in place: same lengths, same
+ * values), so that cloning copies one buffer and makes views, instead of allocating a backing
+ * store per register file.
+ */
+export function packState(st: HvState): void {
+  const arrs = typedArrays(st);
+  let bytes = 0;
+  for (const a of arrs) bytes = ((bytes + 7) & ~7) + a.byteLength;
+  const buf = new ArrayBuffer((bytes + 7) & ~7);
+  let off = 0;
+  const views = arrs.map((a) => {
+    off = (off + 7) & ~7;
+    const C = a.constructor as new (b: ArrayBuffer, o: number, n: number) => Typed;
+    const v = new C(buf, off, a.length);
+    v.set(a as never);
+    off += a.byteLength;
+    return v;
+  });
+  let i = 0;
+  for (const p of st.pcpus) {
+    p.regs.val = views[i++] as Uint32Array;
+    p.regs.own = views[i++] as Int16Array;
+    p.frame.val = views[i++] as Uint32Array;
+    p.frame.own = views[i++] as Int16Array;
+    p.frameValid = views[i++] as Uint8Array;
+    p.loaded = views[i++] as Int32Array;
+  }
+  for (const v of st.vcpus) {
+    v.area.val = views[i++] as Uint32Array;
+    v.area.own = views[i++] as Int16Array;
+    v.shadow = views[i++] as Uint32Array;
+    if (v.stack) {
+      v.stack.frame.val = views[i++] as Uint32Array;
+      v.stack.frame.own = views[i++] as Int16Array;
+      v.stack.frameValid = views[i++] as Uint8Array;
+      v.stack.ctx.val = views[i++] as Uint32Array;
+      v.stack.ctx.own = views[i++] as Int16Array;
+    }
+  }
+}
+
+// A view of `a` in the copied buffer `nb` (same offset), or a fresh copy when `a` does not live in `ob`.
+const u32 = (a: Uint32Array, ob: ArrayBufferLike, nb: ArrayBuffer) => (a.buffer === ob ? new Uint32Array(nb, a.byteOffset, a.length) : a.slice());
+const i16 = (a: Int16Array, ob: ArrayBufferLike, nb: ArrayBuffer) => (a.buffer === ob ? new Int16Array(nb, a.byteOffset, a.length) : a.slice());
+const u8 = (a: Uint8Array, ob: ArrayBufferLike, nb: ArrayBuffer) => (a.buffer === ob ? new Uint8Array(nb, a.byteOffset, a.length) : a.slice());
+const i32 = (a: Int32Array, ob: ArrayBufferLike, nb: ArrayBuffer) => (a.buffer === ob ? new Int32Array(nb, a.byteOffset, a.length) : a.slice());
+
+/**
+ * cloneState (sim/step.ts) for the explorer: the same deep copy, except that metrics are shared
+ * (nothing in the model reads them to decide anything), scheduler data is copied as plain data
+ * instead of through structuredClone, and the typed arrays of a packed state (packState) are
+ * copied as one buffer.
+ */
+export function cloneForExplore(st: HvState): HvState {
+  const ob = st.pcpus[0].regs.val.buffer;
+  const nb = (ob as ArrayBuffer).slice(0);
+  return {
+    cfg: st.cfg,
+    pcpus: st.pcpus.map((p) => ({
+      ...p,
+      regs: { val: u32(p.regs.val, ob, nb), own: i16(p.regs.own, ob, nb) },
+      frame: { val: u32(p.frame.val, ob, nb), own: i16(p.frame.own, ob, nb) },
+      frameValid: u8(p.frameValid, ob, nb),
+      ipis: p.ipis.map((i) => ({ ...i })),
+      loaded: i32(p.loaded, ob, nb),
+      cframes: p.cframes.slice(), // C frames are never written after their prologue: shared
+      deferredAcks: p.deferredAcks.slice(),
+    })),
+    vcpus: st.vcpus.map((v) => ({
+      ...v,
+      area: { val: u32(v.area.val, ob, nb), own: i16(v.area.own, ob, nb) },
+      shadow: u32(v.shadow, ob, nb),
+      stack: v.stack && {
+        frame: { val: u32(v.stack.frame.val, ob, nb), own: i16(v.stack.frame.own, ob, nb) },
+        frameValid: u8(v.stack.frameValid, ob, nb),
+        cframes: v.stack.cframes.slice(),
+        ctx: { val: u32(v.stack.ctx.val, ob, nb), own: i16(v.stack.ctx.own, ob, nb) },
+      },
+    })),
+    domains: st.domains,
+    schedData: clonePlain(st.schedData),
+    step: st.step,
+    nextToken: st.nextToken,
+    metrics: st.metrics,
+  };
+}
+
+/**
+ * The checker for the transitions out of one state. Each transition is judged by a Checker
+ * primed with the parent state (onStep(parent) first), so that its step-to-step invariant
+ * (inv2) compares the child with its own parent. Priming reports nothing: the parent produced
+ * no violation when it was reached (else it would not be expanded), and the checker's only
+ * memory between steps is the previous state's processors and is_running flags. A checker whose
+ * count is not zero (after a violating transition, or a priming that compared two unrelated
+ * states) is replaced by a fresh one, primed again.
+ */
+export class StepChecker {
+  private checker = new Checker({ keep: 4 });
+  /** One explorer transition from `st` (left untouched): clone, apply the choice with the checker attached, normalise time. */
+  step(st: HvState, c: Choice): { next: HvState; violations: Violation[] } {
+    let ch = this.checker;
+    if (ch.total) ch = this.checker = new Checker({ keep: 4 });
+    ch.onStep(st);
+    // Re-priming after another parent's child may flag inv2 across two unrelated states: start afresh then.
+    if (ch.total) {
+      ch = this.checker = new Checker({ keep: 4 });
+      ch.onStep(st);
+    }
+    const next = cloneForExplore(st);
+    st.cfg.observer = ch;
+    applyChoice(next, c);
+    st.cfg.observer = null;
+    normaliseTime(next);
+    return { next, violations: ch.total ? ch.violations.slice() : [] };
+  }
+}
+
+const shared = new StepChecker();
+
+/** One explorer transition (see StepChecker). */
+export function exploreStep(st: HvState, c: Choice): { next: HvState; violations: Violation[] } {
+  return shared.step(st, c);
+}
+
+/** The acting pcpu of a choice (a wake acts on the pcpu that takes the I/O interrupt). */
+export function actor(st: HvState, c: Choice): number {
+  return c.k === 'wake' ? st.vcpus[c.v].wakePcpu : c.p;
+}
+
+export function enabledFor(s: ExploreSetup, st: HvState): Choice[] {
+  return enabled(st, s.menu);
+}

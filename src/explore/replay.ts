@@ -1,0 +1,95 @@
+/**
+ * @module explore/replay: replay strings — a header naming the configuration, then the choices'
+ * text forms (sim/choice.ts) — and their replay: the same initial state, the same transitions
+ * (applyChoice, then the explorer's time normalisation) with the Checker attached.
+ *
+ *   lazyswitch/explore design=xen-x86-lazy arch=x86-64 sched=rr pcpus=2 domains=int*2,io*1 control=1 | r0 r1 g0:1:3:1:1 …
+ */
+import { Checker, type Violation } from '../check/index.ts';
+import { InputError } from '../base/index.ts';
+import type { HvState, HvTracer } from '../hv/index.ts';
+import { applyChoice, choiceToString, parseChoice, type Choice } from '../sim/index.ts';
+import { GUEST_OPS_DEFAULT, enabledFor, initialState, normaliseTime, resolveSpec, type ExploreSetup, type ExploreSpec } from './model.ts';
+
+const MAGIC = 'lazyswitch/explore';
+
+export function specHeader(s: ExploreSpec): string {
+  return `${MAGIC} design=${s.design} arch=${s.arch} sched=${s.sched} pcpus=${s.pcpus} domains=${s.domains} control=${s.control ? 1 : 0} ops=${(s.ops ?? GUEST_OPS_DEFAULT).join(',')}`;
+}
+
+export function replayString(s: ExploreSpec, trace: string): string {
+  return `${specHeader(s)} | ${trace}`;
+}
+
+export interface ParsedReplay {
+  spec: ExploreSpec;
+  choices: Choice[];
+}
+
+export function parseReplay(text: string): ParsedReplay {
+  const bad = (message: string) => new InputError('replay', [{ where: 'replay string', message }]);
+  const bar = text.indexOf('|');
+  if (bar < 0) throw bad(`expected "${MAGIC} key=value … | choice choice …"`);
+  const head = text.slice(0, bar).trim().split(/\s+/);
+  if (head[0] !== MAGIC) throw bad(`the header must start with "${MAGIC}", not "${head[0] ?? ''}"`);
+  const kv: Record<string, string> = {};
+  for (const part of head.slice(1)) {
+    const m = /^([a-z]+)=(.+)$/.exec(part);
+    if (!m) throw bad(`"${part}" is not key=value`);
+    kv[m[1]] = m[2];
+  }
+  for (const k of ['design', 'arch', 'sched', 'pcpus', 'domains']) if (kv[k] === undefined) throw bad(`the header names no ${k}=`);
+  if (!/^\d+$/.test(kv.pcpus)) throw bad(`pcpus=${kv.pcpus} is not a whole number`);
+  const spec: ExploreSpec = { design: kv.design, arch: kv.arch, sched: kv.sched, pcpus: Number(kv.pcpus), domains: kv.domains, control: kv.control !== '0', ...(kv.ops ? { ops: kv.ops.split(',') } : {}) };
+  const toks = text.slice(bar + 1).trim().split(/\s+/).filter(Boolean);
+  const choices = toks.map((t, i) => parseChoice(t, `choice ${i + 1}`));
+  return { spec, choices };
+}
+
+export interface ReplayResult {
+  setup: ExploreSetup;
+  /** Choices applied (up to and including the first violating one). */
+  steps: number;
+  violations: Violation[];
+  /** Index (0-based) of the choice whose step produced the first violation, or -1. */
+  violationAt: number;
+  final: HvState;
+}
+
+function sameChoice(a: Choice, b: Choice): boolean {
+  return choiceToString(a) === choiceToString(b);
+}
+
+/**
+ * Replay choices from the initial state of `setup`, checker on, stopping after the first step
+ * that produced a violation. `onStep(i, before, choice)` runs before each step (the story
+ * uses it). A choice that is not enabled is an input error naming it.
+ */
+export function replayChoices(setup: ExploreSetup, choices: Choice[], o: { tracer?: HvTracer | null; onStep?: (i: number, st: HvState, c: Choice) => void } = {}): ReplayResult {
+  const st = initialState(setup, o.tracer ?? null);
+  const checker = new Checker();
+  st.cfg.observer = checker;
+  let violationAt = -1;
+  let i = 0;
+  for (; i < choices.length; i++) {
+    const c = choices[i];
+    if (!enabledFor(setup, st).some((e) => sameChoice(e, c))) {
+      throw new InputError('replay', [{ where: `choice ${i + 1}`, message: `"${choiceToString(c)}" is not enabled after the ${i} choice(s) before it` }]);
+    }
+    o.onStep?.(i, st, c);
+    applyChoice(st, c);
+    normaliseTime(st);
+    if (checker.total > 0) {
+      violationAt = i;
+      i++;
+      break;
+    }
+  }
+  st.cfg.observer = null;
+  return { setup, steps: i, violations: checker.violations, violationAt, final: st };
+}
+
+export function replay(text: string, tracer?: HvTracer | null): ReplayResult {
+  const r = parseReplay(text);
+  return replayChoices(resolveSpec(r.spec), r.choices, { tracer });
+}
