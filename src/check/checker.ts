@@ -19,6 +19,18 @@ export interface CheckerOptions {
   keep?: number;
 }
 
+/**
+ * The first register, at or after `from`, whose saved value (what v gets back when it resumes or
+ * is read: the design's savedValue, else the save area) is not the guest's last write; nregs if none.
+ */
+function staleFrom(st: HvState, v: number, from: number): number {
+  const vc = st.vcpus[v];
+  const saved = st.cfg.design.savedValue;
+  const n = st.cfg.arch.nregs;
+  for (let r = from; r < n; r++) if ((saved ? saved(st, v, r) : vc.area.val[r]) !== vc.shadow[r]) return r;
+  return n;
+}
+
 export class Checker implements HvObserver {
   readonly violations: Violation[] = [];
   readonly counts: Record<string, number> = {};
@@ -111,10 +123,8 @@ export class Checker implements HvObserver {
     const pc = st.pcpus[p];
     const vc = st.vcpus[prev];
     const a = st.cfg.arch;
-    const saved = st.cfg.design.savedValue;
-    for (let r = 0; r < a.nregs; r++) {
+    for (let r = staleFrom(st, prev, 0); r < a.nregs; r = staleFrom(st, prev, r + 1)) {
       const want = vc.shadow[r];
-      if ((saved ? saved(st, prev, r) : vc.area.val[r]) === want) continue;
       const heldHere = pc.loaded[a.regClass[r]] === prev && vc.dirtyPcpu === p;
       const live = pc.frameValid[r] ? pc.frame.val[r] : pc.regs.val[r];
       if (heldHere && live === want) continue;
@@ -136,15 +146,13 @@ export class Checker implements HvObserver {
   onRemoteRead(st: HvState, p: number, v: number): void {
     const vc = st.vcpus[v];
     const a = st.cfg.arch;
-    const saved = st.cfg.design.savedValue;
-    for (let r = 0; r < a.nregs; r++) {
+    const r = staleFrom(st, v, 0);
+    if (r < a.nregs) {
       const want = vc.shadow[r];
-      if ((saved ? saved(st, v, r) : vc.area.val[r]) === want) continue;
       this.report(st, 'inv8', p, v, r, () => {
         const where = locateValue(st, r, want);
         return `getvcpucontext(${vc.name}) on pcpu ${p} read a stale ${a.regNames[r]}; ` + (where.length ? `the guest's value is in ${where.join(' and ')}` : "the guest's value is lost");
       });
-      return;
     }
   }
 

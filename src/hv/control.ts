@@ -154,14 +154,7 @@ function controlFinish(st: HvState, r: number): void {
     // arch_set_info_guest(): the toolstack writes a whole new integer context; it is what the
     // guest must read from now on.
     st.cfg.observer?.onRemoteRead?.(st, r, v);
-    for (const reg of st.cfg.arch.hvRegs) {
-      const tok = st.nextToken;
-      st.nextToken = (tok + 1) >>> 0;
-      vc.area.val[reg] = tok;
-      vc.area.own[reg] = vc.domain;
-      vc.shadow[reg] = tok;
-    }
-    st.cfg.design.contextWritten?.(st, v);
+    freshContext(st, v, st.cfg.arch.hvRegs);
   }
   // vcpu_unpause() / domain_unpause()
   for (const t of pc.ctlPaused) {
@@ -184,14 +177,20 @@ function controlFinish(st: HvState, r: number): void {
  */
 function rebirth(st: HvState, v: number): void {
   const vc = st.vcpus[v];
-  for (const reg of st.cfg.arch.allRegs) {
+  freshContext(st, v, st.cfg.arch.allRegs);
+  vc.writeCursor = 0;
+  if (vc.runstate === RUNSTATE.BLOCKED) vc.wakeAt = Math.min(vc.wakeAt, st.pcpus[vc.wakePcpu].clock);
+}
+
+/** Write a new context for v into its save area (the values the guest must read from now on). */
+function freshContext(st: HvState, v: number, regs: Int32Array): void {
+  const vc = st.vcpus[v];
+  for (const reg of regs) {
     const tok = st.nextToken;
     st.nextToken = (tok + 1) >>> 0;
     vc.area.val[reg] = tok;
     vc.area.own[reg] = vc.domain;
     vc.shadow[reg] = tok;
   }
-  vc.writeCursor = 0;
-  if (vc.runstate === RUNSTATE.BLOCKED) vc.wakeAt = Math.min(vc.wakeAt, st.pcpus[vc.wakePcpu].clock);
   st.cfg.design.contextWritten?.(st, v);
 }
