@@ -93,6 +93,16 @@ const result = {
   switchesPerSecond: { checkerOn: Math.round(on.switches / on.wall), checkerOff: Math.round(off.switches / off.wall) },
   stepsPerSecond: { checkerOn: Math.round(on.steps / on.wall), checkerOff: Math.round(off.steps / off.wall) },
   ...(rp ? { replay: { eventsPerSecond: Math.round(rp.events / rp.parseWall), replayEventsPerSecond: Math.round(rp.replayEvents / rp.replayWall) } } : {}),
+  // Explorer (issue 7): xen-x86-lazy on the configuration the tests exhaust (explore SMALL_SPEC:
+  // 2 pcpus, 2 vcpus), to completion, with reductions and without; ratio = states without / with.
+  explore: await (async () => {
+    const { explore: run, resolveSpec, SMALL_SPEC } = await import('../src/explore/index.ts');
+    const s = resolveSpec(SMALL_SPEC);
+    const on = run(s, { now: () => performance.now() });
+    const off = run(s, { now: () => performance.now(), reduction: false });
+    if (!json) process.stdout.write(`explore (xen-x86-lazy, 2 pcpus, int*2): ${on.states} states in ${on.seconds} s (${on.statesPerSecond} states/s, ${on.transitions} transitions); without reductions ${off.states} states in ${off.seconds} s (${off.statesPerSecond} states/s)\n\n`);
+    return { statesPerSecond: on.statesPerSecond, reductionRatio: Number((off.states / on.states).toFixed(3)), states: on.states, transitions: on.transitions, unreducedStates: off.states, unreducedTransitions: off.transitions, unreducedStatesPerSecond: off.statesPerSecond };
+  })(),
 };
 if (json) {
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');

@@ -10,7 +10,7 @@
  * - After every step: invariants 1 (no vcpu current on two pcpus), 5 (no vcpu loaded on two
  *   pcpus) and 7 (state loaded for a vcpu other than current only under idle).
  */
-import { NONE, PHASE, type HvObserver, type HvState } from '../hv/index.ts';
+import { NONE, PHASE, unitMask, type HvObserver, type HvState } from '../hv/index.ts';
 import type { Violation } from './violation.ts';
 import { locateValue, ownerName } from './locate.ts';
 
@@ -78,8 +78,15 @@ export class Checker implements HvObserver {
     const vc = st.vcpus[v];
     const shadow = vc.shadow;
     const n = shadow.length;
+    const units = unitMask(st.cfg.arch);
+    // Registers of a disabled unit are not architecturally visible: the guest's first touch
+    // traps, and the design makes its values current then (issue 6).
+    const hidden = units & ~pc.unitEnabled;
+    const regClass = st.cfg.arch.regClass;
+    if (units & pc.unitEnabled) this.isolation(st, p, v, units & pc.unitEnabled);
     for (let r = 0; r < n; r++) {
       if (regs.val[r] === shadow[r]) continue;
+      if (hidden && (hidden >>> regClass[r]) & 1) continue;
       const want = shadow[r];
       this.report(st, 'guest-state', p, v, r, () => {
         const where = locateValue(st, r, want);
@@ -91,6 +98,27 @@ export class Checker implements HvObserver {
         );
       });
       shadow[r] = regs.val[r];
+    }
+  }
+
+  /**
+   * Isolation (issue 6): an enabled unit is architecturally readable by the guest resuming on
+   * p, so none of its registers may hold another domain's value (a design that leaves the unit
+   * enabled for the next domain leaks the previous one's FP/vector state).
+   */
+  private isolation(st: HvState, p: number, v: number, enabled: number): void {
+    const own = st.pcpus[p].regs.own;
+    const dom = st.vcpus[v].domain;
+    const classes = st.cfg.arch.classes;
+    for (let ci = 0; enabled >>> ci; ci++) {
+      if (!((enabled >>> ci) & 1)) continue;
+      const c = classes[ci];
+      for (let r = c.start; r < c.end; r++) {
+        const o = own[r];
+        if (o < 0 || o === dom) continue;
+        this.report(st, 'isolation', p, v, r, () => `${st.vcpus[v].name} (domain ${ownerName(st, dom)}) resumes on pcpu ${p} with its ${c.name} unit enabled while ${st.cfg.arch.regNames[r]} holds a value owned by ${ownerName(st, o)}: an architectural leak`);
+        return; // one report per resume
+      }
     }
   }
 

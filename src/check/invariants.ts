@@ -17,6 +17,11 @@ export const INVARIANTS: readonly InvariantInfo[] = [
     xen: 'the context_switch() contract: "the context is saved to memory" (sched.h, 1198a6a99f); kernel-tla fpsimd.tla read_fpsimd',
   },
   {
+    id: 'isolation',
+    sentence: 'No guest can architecturally read another domain\'s value: a unit (FP, vector) enabled for a running guest holds only that guest\'s domain\'s values.',
+    xen: 'xen/arch/x86/i387.c: CR0.TS set on every switch (stts()) until setup_fpu() restores the new owner on #NM; the LazyFP window (CVE-2018-3665) is the speculative remainder (Xen master 70a6abd2cd: always eager)',
+  },
+  {
     id: 'inv1',
     sentence: 'A vcpu executes on at most one pcpu: schedule() never picks a vcpu that is is_running elsewhere.',
     xen: 'ASSERT(!next->is_running) in schedule() (af8becc6b9); credit __csched_vcpu_is_migrateable',

@@ -201,6 +201,7 @@ export function exploreCommand(f: ExploreFlags, out: (s: string) => void): numbe
           maxDepth: r.maxDepth,
           stopped: r.stopped,
           deadlocks: r.deadlocks,
+          deadlock: r.deadlock,
           slept: r.slept,
           reduction: r.reduction,
           ...(unreduced ? { unreduced: { complete: unreduced.complete, states: unreduced.states, transitions: unreduced.transitions, seconds: unreduced.seconds } } : {}),
@@ -218,7 +219,10 @@ export function exploreCommand(f: ExploreFlags, out: (s: string) => void): numbe
     out(`complete: ${r.complete ? 'yes — every reachable state explored' : `no — ${why[r.stopped!]}`}`);
     out(`states ${fmt(r.states)}, transitions ${fmt(r.transitions)}, maximum depth ${r.maxDepth}, ${r.seconds} s, ${fmt(r.statesPerSecond)} states/s`);
     if (r.reductionRatio !== null) out(`reduction ratio ${r.reductionRatio}× in states${unreduced ? ` (without reductions: ${fmt(unreduced.states)} states, ${fmt(unreduced.transitions)} transitions${unreduced.complete ? '' : ', budget spent: a lower bound'})` : ''}; ${fmt(r.slept)} transitions slept`);
-    if (r.deadlocks) out(`deadlocks: ${fmt(r.deadlocks)} states with no enabled choice`);
+    if (r.deadlock) {
+      out(`deadlocks: ${fmt(r.deadlocks)} states where no pcpu can take a step (not a checker violation); the first after ${r.deadlock.length} choices:`);
+      out(`  lazyswitch replay '${r.deadlock.replay}'`);
+    }
     if (!r.violations.length) out('violations: none');
     for (const v of r.violations) printViolation(spec, v, out, 'a shortest counterexample');
   }

@@ -16,6 +16,16 @@ import { viewCommand } from './view.ts';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
+/** The scenario flags `run` and `explain` share. */
+function scenarioOptions(cmd: Command): Command {
+  return cmd
+    .option('--pcpus <n>', 'physical cpus', '4')
+    .option('--domains <spec>', 'guest domains: PROFILE[*VCPUS][:wWEIGHT][:cCAP],… or DxV', DEFAULT_DOMAINS)
+    .addOption(new Option('--sched <name>', 'scheduler').default('credit'))
+    .option('--time <duration>', 'simulated time (e.g. 1s, 250ms)', '1s')
+    .option('--seed <n>', 'random seed', '1');
+}
+
 export function buildProgram(): Command {
   const program = new Command('lazyswitch')
     .description("An executable model of Xen's schedule()/context_switch() with lazy state switching, checked register by register")
@@ -23,24 +33,20 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)');
 
-  program
+  const run = program
     .command('run')
     .description('run switch designs on simulated SMP machines and compare them')
     .option('--arch <name|file...>', 'architecture(s): a built-in name or a .yaml/.json file (default: x86-64 and ppc64)')
-    .option('--pcpus <n>', 'physical cpus', '4')
-    .option('--domains <spec>', 'guest domains: PROFILE[*VCPUS][:wWEIGHT][:cCAP],… or DxV', DEFAULT_DOMAINS)
     .option('--design <name...>', 'switch design(s) (default: every built-in design not kept broken on purpose)')
     .option('--design-file <file...>', 'your own switch design: a .ts/.js file exporting it as default or `design`')
-    .addOption(new Option('--sched <name>', 'scheduler').default('credit'))
-    .option('--time <duration>', 'simulated time (e.g. 1s, 250ms)', '1s')
-    .option('--seed <n>', 'random seed', '1')
     .option('--json', 'print the result as JSON')
     .option('--no-check', 'turn the checker off (measure only)')
-    .option('--control-rate <n>', 'control operations per second from the first domain: pause + getvcpucontext, setvcpucontext, set_affinity (migration)', '0')
+    .option('--control-rate <n>', 'control operations per second from the first domain: pause + getvcpucontext, setvcpucontext, set_affinity (migration), cpu_down/cpu_up, domain_pause, domain_destroy', '0')
     .option('--perfetto <file>', 'write the timelines as Chrome trace-event JSON (ui.perfetto.dev)')
     .option('--ftrace <file>', 'write the switches as ftrace sched_switch text (one file per run)')
     .option('--report <file>', 'write a self-contained HTML report: table, plots, violations, per-pcpu timelines (its directory is created if missing)')
-    .action((opts) => runCommand(opts, out));
+    .option('--preset <name>', 'fpu: the FP/vector unit designs on every architecture that supports them: cost, traps, exposure, violations');
+  scenarioOptions(run).action((opts) => runCommand(opts, out));
 
   program
     .command('mutants')
@@ -53,17 +59,12 @@ export function buildProgram(): Command {
       process.exitCode = mutantsCommand(opts, out);
     });
 
-  program
+  const explain = program
     .command('explain')
     .description("every design on one architecture: correct or not, cost per exception and per switch (ppc answers the seed's question)")
     .argument('<arch>', 'ppc, x86, or an architecture name or file')
-    .option('--pcpus <n>', 'physical cpus', '4')
-    .option('--domains <spec>', 'guest domains', DEFAULT_DOMAINS)
-    .option('--sched <name>', 'scheduler', 'credit')
-    .option('--time <duration>', 'simulated time', '1s')
-    .option('--seed <n>', 'random seed', '1')
-    .option('--json', 'print the table as JSON')
-    .action((target, opts) => explainCommand(target, opts, out));
+    .option('--json', 'print the table as JSON');
+  scenarioOptions(explain).action((target, opts) => explainCommand(target, opts, out));
 
   program
     .command('conformance')

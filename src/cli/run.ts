@@ -1,9 +1,11 @@
 /** @module cli/run: `lazyswitch run` — every design on every architecture, one comparison. */
-import { DESIGNS, getDesign, getScheduler, type SwitchDesign } from '../hv/index.ts';
+import { DESIGNS, FPU_DESIGNS, getDesign, getScheduler, type SwitchDesign } from '../hv/index.ts';
 import { loadDesignFile } from './design-file.ts';
 import { runOne, type RunResult } from '../sim/index.ts';
 import { DEFAULT_DOMAINS, parseDomains, parseTime } from '../scenario/index.ts';
 import { readResults, renderRunTable, TimelineRecorder, type RunDocument } from '../report/index.ts';
+import { renderTable } from '../report/table.ts';
+import { builtinArchNames } from '../arch/index.ts';
 import { checkOutPath, writeTimelines, type RecordedRun } from './outputs.ts';
 import { checkReportPath, writeReportFile } from './report-file.ts';
 import { InputError } from '../base/index.ts';
@@ -27,17 +29,24 @@ export interface RunFlags {
   report?: string;
   designFile?: string[];
   controlRate: string;
+  /** 'fpu': the lazily switchable unit designs on every built-in architecture (issue 6). */
+  preset?: string;
 }
 
 export const DEFAULT_ARCHS = ['x86-64', 'ppc64'];
 
-/** The designs `run` compares when none is named: every built-in one that is not kept broken on purpose. */
+/**
+ * The designs `run` compares when none is named: every built-in one that is not kept broken on
+ * purpose, except the FP/vector unit designs, which `--preset fpu` compares (issue 6).
+ */
 export function defaultDesigns(): SwitchDesign[] {
-  return DESIGNS.filter((d) => !d.broken);
+  return DESIGNS.filter((d) => !d.broken && !FPU_DESIGNS.includes(d));
 }
 
 export async function runCommand(f: RunFlags, out: (s: string) => void): Promise<void> {
-  const archs: Arch[] = (f.arch?.length ? f.arch.flatMap((a) => a.split(',')) : DEFAULT_ARCHS).map(resolveArch);
+  if (f.preset !== undefined && f.preset !== 'fpu') throw new InputError('--preset', [{ where: '--preset', message: `unknown preset "${f.preset}"; expected fpu` }]);
+  const fpu = f.preset === 'fpu';
+  const archs: Arch[] = (f.arch?.length ? f.arch.flatMap((a) => a.split(',')) : fpu ? builtinArchNames() : DEFAULT_ARCHS).map(resolveArch);
   const pcpus = intFlag('--pcpus', f.pcpus, 1, 31);
   const domains = parseDomains(f.domains);
   const sched = getScheduler(f.sched);
@@ -47,7 +56,7 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
   const fromFiles: SwitchDesign[] = [];
   for (const file of f.designFile ?? []) fromFiles.push(await loadDesignFile(file));
   const named = f.design?.length ? f.design.flatMap((d) => d.split(',')).map(getDesign) : [];
-  const designs: SwitchDesign[] = named.length || fromFiles.length ? [...named, ...fromFiles] : defaultDesigns();
+  const designs: SwitchDesign[] = named.length || fromFiles.length ? [...named, ...fromFiles] : fpu ? [...FPU_DESIGNS] : defaultDesigns();
 
   const pairs: { arch: Arch; design: SwitchDesign }[] = [];
   const skipped: NonNullable<RunDocument['skipped']> = [];
@@ -105,13 +114,58 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
   }
   const doms = domains.map((d) => `${d.vcpus}×${d.profile}${d.weight !== 256 ? ` w${d.weight}` : ''}${d.cap ? ` cap ${d.cap}%` : ''}`).join(', ');
   out(`lazyswitch run: ${pcpus} pcpus, ${domains.length} domains (${doms}) + idle, ${sched.name} scheduler, ${seconds}s simulated, seed ${seed}${controlHz ? `, ${controlHz} control ops/s` : ''}${f.check ? '' : ', checker off'}\n`);
-  out(renderRunTable(results));
+  out(fpu ? renderFpuTable(results, pcpus, archs) : renderRunTable(results));
   for (const s of skipped) out(`(skipped ${s.design} on ${s.arch}: ${s.reason})`);
   out('');
-  out(readResults(results));
+  out(fpu ? readFpu(results, pcpus, archs) : readResults(results));
   const shown = results.flatMap((r) => r.violations.slice(0, 3).map((v) => `  [${r.design}/${r.arch}] ${v.invariant} at step ${v.step} (t=${v.time}s): ${v.message}`));
   if (shown.length) out(`\nFirst violations:\n${shown.join('\n')}`);
   if (f.report !== undefined) out(`\nHTML report: ${f.report}`);
+}
+
+/** `--preset fpu`: cost, traps, saves avoided, the LazyFP exposure window and violations per design and arch. */
+export function renderFpuTable(results: RunResult[], pcpus: number, archs: Arch[]): string {
+  const header = ['arch', 'design', 'switches', 'Mcycles', 'overhead %', 'traps', 'unit saves avoided', 'restores avoided', 'exposure Mcycles', 'exposure %', 'used-unit fraction', 'violations'];
+  const rows = results.map((r) => {
+    const m = r.metrics;
+    // Exposure as a share of all pcpu time (simulated seconds × clock × pcpus).
+    const hz = archs.find((a) => a.name === r.arch)?.spec.clockHz ?? 1;
+    const total = Math.max(1, m.simulatedSeconds * hz * pcpus);
+    return [
+      r.arch,
+      r.design,
+      m.switches,
+      Number((m.cycles / 1e6).toFixed(2)),
+      Number(m.overheadPct.toFixed(2)),
+      m.traps,
+      m.unitSavesAvoided,
+      m.unitRestoresAvoided,
+      Number((m.exposureCycles / 1e6).toFixed(2)),
+      Number(((100 * m.exposureCycles) / total).toFixed(2)),
+      Number(m.usedUnitFraction.toFixed(3)),
+      r.violationCount,
+    ];
+  });
+  return renderTable(header, rows);
+}
+
+/** `--preset fpu`: a paragraph per architecture reading the unit table. */
+export function readFpu(results: RunResult[], pcpus: number, archs: Arch[]): string {
+  const out: string[] = [];
+  for (const arch of [...new Set(results.map((r) => r.arch))]) {
+    const hz = archs.find((a) => a.name === arch)?.spec.clockHz ?? 1;
+    const parts = results
+      .filter((r) => r.arch === arch)
+      .map((r) => {
+        const m = r.metrics;
+        const pct = (100 * m.exposureCycles) / Math.max(1, m.simulatedSeconds * hz * pcpus);
+        const exp = m.exposureCycles ? `other domains' values sat in disabled units for ${pct.toFixed(1)}% of pcpu time (the LazyFP window, CVE-2018-3665)` : 'no exposure';
+        return `${r.design}: ${m.traps} unavailable traps, ${m.unitSavesAvoided} unit saves and ${m.unitRestoresAvoided} restores avoided, ${exp}, ${r.violationCount} violations`;
+      });
+    const used = results.find((r) => r.arch === arch)!.metrics.usedUnitFraction;
+    out.push(`On ${arch}, ${parts.join('; ')}. ${(100 * used).toFixed(0)}% of switch-outs came after the vcpu had used a unit (the statistic behind Xen's removal of lazy FPU, 70a6abd2cd).`);
+  }
+  return out.join('\n\n');
 }
 
 export { DEFAULT_DOMAINS };

@@ -10,7 +10,7 @@
  * pcpus, which commute. Bounds: depth, a CHESS-style preemption bound, a state or time budget.
  * The clock is read only through `now` (the CLI passes performance.now).
  */
-import type { HvState } from '../hv/index.ts';
+import { PHASE_NAMES, type HvState } from '../hv/index.ts';
 import type { Violation } from '../check/index.ts';
 import { choiceToString, type Choice } from '../sim/index.ts';
 import { makeCanon } from './canon.ts';
@@ -33,6 +33,8 @@ export interface ExploreOptions {
   stopAtFirst?: boolean;
   /** Milliseconds clock (performance.now); default: none, seconds reported as 0. */
   now?: () => number;
+  /** A state with no enabled choice: 'record' (default: count it, keep the first path) or 'violation' (also a counterexample, invariant "deadlock"). */
+  deadlocks?: 'record' | 'violation';
   /** Called every 8192 states. */
   onProgress?: (p: { states: number; transitions: number; depth: number; seconds: number }) => void;
 }
@@ -65,6 +67,8 @@ export interface ExploreResult {
   stopped: null | 'violation' | 'depth' | 'preemptions' | 'states' | 'time';
   /** States with no enabled choice (the model deadlocked). */
   deadlocks: number;
+  /** A shortest path to the first such state. */
+  deadlock: { trace: string; replay: string; length: number } | null;
   /** Transitions not taken because they were asleep (sleep sets). */
   slept: number;
   reduction: boolean;
@@ -105,6 +109,7 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
   let transitions = 0;
   let deepest = 0;
   let deadlocks = 0;
+  let firstDeadlock: ExploreResult['deadlock'] = null;
   let stopped: ExploreResult['stopped'] = null;
   let cut: ExploreResult['stopped'] = null;
 
@@ -131,7 +136,23 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
       continue;
     }
     const choices = enabledFor(s, n.st);
-    if (!choices.length) deadlocks++;
+    if (!choices.length) {
+      deadlocks++;
+      if (!firstDeadlock) {
+        const path = pathTo(n.id);
+        const trace = path.map(choiceToString).join(' ');
+        firstDeadlock = { trace, replay: replayString(s.spec, trace), length: path.length };
+        if (o.deadlocks === 'violation') {
+          const message = `no pcpu can take a step: ${n.st.pcpus.map((pc) => `pcpu ${pc.id} ${PHASE_NAMES[pc.phase]}`).join(', ')}`;
+          const v: Violation = { invariant: 'deadlock', step: n.st.step, time: 0, pcpu: 0, vcpu: null, register: null, message };
+          violations.push({ invariant: 'deadlock', message, violation: v, choices: path, trace, replay: firstDeadlock.replay });
+          if (stopAtFirst) {
+            stopped = 'violation';
+            break;
+          }
+        }
+      }
+    }
     // A pcpu "could have continued" when one of its choices is enabled here.
     let lastCanContinue = false;
     if (n.last >= 0) for (const c of choices) if (actor(n.st, c) === n.last) { lastCanContinue = true; break; }
@@ -226,6 +247,7 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
     reductionRatio: null,
     stopped,
     deadlocks,
+    deadlock: firstDeadlock,
     slept: sleep.slept,
     reduction,
     violations,

@@ -40,6 +40,8 @@ export interface ExploreSpec {
   control: boolean;
   /** Guest ops offered (names of GUEST_OP_NAMES but 'domctl'); default GUEST_OPS_DEFAULT. */
   ops?: string[];
+  /** Control operations offered with `control` (CTL_NAMES: getvcpucontext, setvcpucontext, set_affinity, hotplug); default the first three. */
+  ctl?: string[];
 }
 
 /** The guest ops offered by default: a null hypercall, a yield, a block. (Run-on, the guest's own timer and device interrupts can be added with ops=.) */
@@ -47,6 +49,13 @@ export const GUEST_OPS_DEFAULT = ['hypercall', 'yield', 'block'];
 const OP_NAMES = ['run', 'hypercall', 'yield', 'block', 'guest-timer', 'device-irq'];
 
 export const DEFAULT_SPEC: ExploreSpec = { design: 'xen-x86-lazy', arch: 'x86-64', sched: 'rr', pcpus: 2, domains: 'int*2,io*1', control: true };
+
+/**
+ * The configuration the tests and the benchmark explore to completion: 2 pcpus, one domain of
+ * two vcpus (plus idle), no control operations, guest ops hypercall and block — about 40,000
+ * canonical states. The default one (3 vcpus in 2 domains, control operations) has millions.
+ */
+export const SMALL_SPEC: ExploreSpec = { design: 'xen-x86-lazy', arch: 'x86-64', sched: 'rr', pcpus: 2, domains: 'int*2', control: false, ops: ['hypercall', 'block'] };
 
 /** A spec resolved into the objects the simulator needs. */
 export interface ExploreSetup {
@@ -89,8 +98,18 @@ export function resolveSpec(spec: ExploreSpec): ExploreSetup {
     domains: parseDomains(spec.domains),
     mutations: m?.mutations,
     mutant: m?.name,
-    menu: { control: spec.control, blockIrq: 'all', timers: 'guest', guestOps: opsOf(spec) },
+    menu: { control: spec.control, blockIrq: 'all', timers: 'guest', guestOps: opsOf(spec), controlOps: ctlOf(spec) },
   };
+}
+
+const CTL_OPS = ['getvcpucontext', 'setvcpucontext', 'set_affinity', 'hotplug'];
+
+function ctlOf(spec: ExploreSpec): number[] {
+  return (spec.ctl ?? CTL_OPS.slice(0, 3)).map((n) => {
+    const i = CTL_OPS.indexOf(n);
+    if (i < 0) throw new InputError('ctl', [{ where: 'ctl', message: `unknown control operation "${n}"; expected some of ${CTL_OPS.join(', ')}` }]);
+    return i;
+  });
 }
 
 function opsOf(spec: ExploreSpec): number[] {
@@ -246,6 +265,8 @@ export function cloneForExplore(st: HvState): HvState {
       loaded: i32(p.loaded, ob, nb),
       cframes: p.cframes.slice(), // C frames are never written after their prologue: shared
       deferredAcks: p.deferredAcks.slice(),
+      ctlQueue: p.ctlQueue.slice(),
+      ctlPaused: p.ctlPaused.slice(),
     })),
     vcpus: st.vcpus.map((v) => ({
       ...v,

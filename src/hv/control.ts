@@ -41,7 +41,7 @@ function hotplug(st: HvState, r: number, k: number): void {
     if (vc.isIdle || vc.processor !== k) continue;
     vc.migrating = true;
     sleepNosync(st, r, vc.id);
-    vcpuMigrate(st, vc.id);
+    vcpuMigrate(st, vc.id, r);
   }
   if (!pk.softirq) pk.ipis.push({ kind: IPI_RESCHED, from: r, at: st.pcpus[r].clock + st.cfg.arch.spec.cost.ipi.cycles });
 }
@@ -93,7 +93,7 @@ export function controlStart(st: HvState, r: number, op: number, v: number, arg:
     if (vc.processor !== k) {
       vc.migrating = true;
       sleepNosync(st, r, v);
-      vcpuMigrate(st, v);
+      vcpuMigrate(st, v, r);
     }
     return false;
   }

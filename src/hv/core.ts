@@ -19,12 +19,13 @@ import { copyRegs, IPI_FLUSH, IPI_RESCHED } from '../machine/index.ts';
 import { charge, hvClobber, restoreFrame } from './ops.ts';
 import { callChain, idleDepth, resetStack, unwindTo } from './stack.ts';
 import { controlStart } from './control.ts';
-import { NONE, PHASE, RUNSTATE, vcpuRunnable, type HvState } from './model.ts';
+import { NONE, PHASE, RUNSTATE, unitMask, vcpuRunnable, type HvState } from './model.ts';
 
 export const PATH = Object.fromEntries(ENTRY_PATHS.map((p, i) => [p, i])) as Record<EntryPathName, number>;
 const PATH_HYPERCALL = PATH.hypercall;
 const PATH_DECREMENTER = PATH.decrementer;
 const PATH_EXTERNAL = PATH.external;
+const PATH_PROGRAM = PATH['program-check'];
 
 /** Exception entry from guest code on pcpu p: the stub saves its registers into the frame, then C code clobbers scratch. */
 export function enterFromGuest(st: HvState, p: number, path: number): void {
@@ -195,10 +196,59 @@ export function doSwitch(st: HvState, p: number): void {
 /** The curr_vcpu check and the design's state switch (the second half of SWITCH). */
 export function doSwitchLate(st: HvState, p: number): void {
   const pc = st.pcpus[p];
+  unitSwitchOut(st, pc.prev);
   const lazyBefore = st.metrics.lazySwitches;
   st.cfg.design.contextSwitch(st, p, pc.prev, pc.next);
   pc.phase = PHASE.SAVED;
   st.cfg.tracer?.event(st, 'switch', p, pc.prev, pc.next, st.metrics.lazySwitches !== lazyBefore);
+}
+
+/** Switch-out statistics for usedUnitFraction: did prev write a unit since it was switched in? */
+function unitSwitchOut(st: HvState, prev: number): void {
+  const pv = st.vcpus[prev];
+  if (pv.isIdle || !unitMask(st.cfg.arch)) return;
+  const m = st.metrics;
+  m.unitSwitchOuts++;
+  if (pv.unitUsed) m.unitUsedSwitchOuts++;
+  pv.unitUsed = 0;
+  m.usedUnitFraction = m.unitUsedSwitchOuts / m.unitSwitchOuts;
+}
+
+/**
+ * The "unavailable" trap on pcpu p: guest code touched unit class ci while it is disabled. A
+ * synchronous exception through the program-check entry path (the architectures' #NM,
+ * FP/VMX-unavailable, CPACR and FS=Off illegal-instruction traps are all synchronous program
+ * exceptions): entry, the design's unitTrap, and straight back to the guest (the handler does
+ * not run softirqs: the faulting instruction is retried at once).
+ */
+function unitTrap(st: HvState, p: number, ci: number): void {
+  enterFromGuest(st, p, PATH_PROGRAM);
+  st.metrics.traps++;
+  st.cfg.design.unitTrap?.(st, p, ci);
+  unwindTo(st, p, 0);
+  exitToGuest(st, p);
+}
+
+/**
+ * The LazyFP window (CVE-2018-3665): while vcpu v runs `len` cycles on pcpu p, a disabled unit
+ * whose registers still hold another domain's values exposes them to speculation. Measured.
+ */
+function measureExposure(st: HvState, p: number, v: number, len: number, disabled: number): void {
+  const pc = st.pcpus[p];
+  const dom = st.vcpus[v].domain;
+  const classes = st.cfg.arch.classes;
+  for (let ci = 0; disabled >>> ci; ci++) {
+    if (!((disabled >>> ci) & 1)) continue;
+    const c = classes[ci];
+    for (let r = c.start; r < c.end; r++) {
+      const o = pc.regs.own[r];
+      if (o < 0 || o === dom) continue;
+      st.metrics.exposureCycles += len;
+      const key = `${st.domains[dom].name}>${st.domains[o].name}`;
+      st.metrics.exposureByPair[key] = (st.metrics.exposureByPair[key] ?? 0) + len;
+      return; // one window per segment, however many units are exposed
+    }
+  }
 }
 
 /**
@@ -215,7 +265,7 @@ export function contextSaved(st: HvState, p: number, prev: number): void {
   st.cfg.observer?.onContextSaved(st, p, prev);
   st.cfg.tracer?.event(st, 'saved', p, prev, NONE);
   pv.isRunning = false;
-  if (pv.migrating && !st.cfg.mutations?.savedIgnoresMigration) vcpuMigrate(st, prev);
+  if (pv.migrating && !st.cfg.mutations?.savedIgnoresMigration) vcpuMigrate(st, prev, p);
 }
 
 /** SAVED: the design's schedule tail (contextSaved(prev) and the way out), or the default. */
@@ -274,10 +324,12 @@ export function doDeferredSync(st: HvState, p: number): void {
 }
 
 /**
- * vcpu_migrate(v) (4.0): only once v is not running; it moves to a pcpu its affinity allows
- * and is woken there. Called from contextSaved() when the request came while it ran.
+ * vcpu_migrate(v) (4.0), run on pcpu `self`: only once v is not running; it moves to a pcpu its
+ * affinity allows and is woken there — vcpu_wake() runs on `self`, which tickles the new pcpu
+ * with an IPI (it must not just set that pcpu's softirq flag: an idle pcpu would never notice).
+ * Called from contextSaved() when the request came while it ran, and by control operations.
  */
-export function vcpuMigrate(st: HvState, v: number): void {
+export function vcpuMigrate(st: HvState, v: number, self: number): void {
   const vc = st.vcpus[v];
   if ((vc.isRunning && !st.cfg.mutations?.migrateRunning) || !vc.migrating) return;
   vc.migrating = false;
@@ -294,7 +346,7 @@ export function vcpuMigrate(st: HvState, v: number): void {
   if (target !== vc.processor) st.metrics.migrations++;
   st.cfg.sched.sleep(st, v);
   vc.processor = target;
-  if (vcpuRunnable(vc)) wakeOn(st, vc.processor, v);
+  if (vcpuRunnable(vc)) wakeOn(st, self, v);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -397,9 +449,23 @@ export function doGuest(st: HvState, p: number, len: number, op: number, arg: nu
   const regs = st.cfg.profileRegs[vc.profile];
   const n = st.cfg.profiles[vc.profile].writesPerSegment;
   const own = vc.domain;
+  const units = unitMask(st.cfg.arch);
+  if (units) {
+    const disabled = units & ~pc.unitEnabled;
+    if (disabled) measureExposure(st, p, v, len, disabled);
+  }
   for (let k = 0; k < n; k++) {
     const r = regs[vc.writeCursor];
     vc.writeCursor = vc.writeCursor + 1 === regs.length ? 0 : vc.writeCursor + 1;
+    if (units) {
+      const ci = st.cfg.arch.regClass[r];
+      const bit = 1 << ci;
+      if (units & bit) {
+        if (!(pc.unitEnabled & bit)) unitTrap(st, p, ci);
+        vc.unitDirty |= bit;
+        vc.unitUsed |= bit;
+      }
+    }
     const tok = st.nextToken;
     st.nextToken = (tok + 1) >>> 0;
     pc.regs.val[r] = tok;

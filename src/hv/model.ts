@@ -82,6 +82,20 @@ export interface HvPcpu extends Pcpu {
   /** Targets still to wait for and sync (domain operations), and every vcpu it paused. */
   ctlQueue: number[];
   ctlPaused: number[];
+  /**
+   * Lazily switchable units (issue 6): bit c set when register class c may be used by guest
+   * code on this pcpu — x86 CR0.TS clear, ppc64 MSR[FP] / MSR[VEC], arm64 CPACR_EL1.FPEN,
+   * riscv64 sstatus.FS/VS != Off. Only classes of role fp or vector are ever cleared (unitMask);
+   * every bit is set at boot, and designs that never clear one behave as before. A guest write
+   * to a register of a disabled class takes the "unavailable" trap first (core doGuest).
+   * A plain number (not a typed array) so that the shallow pcpu copy of cloneState copies it.
+   */
+  unitEnabled: number;
+  /**
+   * The vcpu whose FP/vector values this pcpu's unit registers hold and that a design may still
+   * trust (Linux fpu_fpregs_owner_ctx); NONE when none. Only linux-x86-deferred uses it.
+   */
+  unitOwner: number;
 }
 
 /** A per-vcpu hypervisor stack (Xen ARM, ia64): its exception frame and C frames travel with the vcpu. */
@@ -123,6 +137,16 @@ export interface Vcpu {
   guestCycles: number;
   /** Its own hypervisor stack while not running, for per-vcpu-stack designs (null otherwise). */
   stack: VcpuStack | null;
+  /**
+   * Per unit class (bit c): the guest wrote the unit since a design last cleared the bit — the
+   * hardware dirty bit (riscv FS/VS = Dirty) or Xen's v->fpu_dirtied. Set by the core on every
+   * guest write to a unit register; only designs clear it.
+   */
+  unitDirty: number;
+  /** Per unit class: written since this vcpu was last switched in (core-owned; for usedUnitFraction). */
+  unitUsed: number;
+  /** The pcpu its unit state was last loaded on or saved from (Linux fpu->last_cpu); NONE when invalidated. */
+  unitLastCpu: number;
 }
 
 export interface Domain {
@@ -156,6 +180,24 @@ export interface Metrics {
   migrations: number;
   guestSegments: number;
   resumes: number;
+  /** "Unavailable" traps taken (first use of a disabled FP/vector unit: #NM, FP/VMX unavailable, CPACR trap, FS=Off). */
+  traps: number;
+  /** Unit-class saves a design skipped at switch-out because the outgoing vcpu had not written the unit. */
+  unitSavesAvoided: number;
+  /** Unit-class restores a design skipped at switch-in because the pcpu still held the vcpu's values. */
+  unitRestoresAvoided: number;
+  /**
+   * Guest cycles run while a disabled unit on that pcpu held another domain's values (the LazyFP
+   * window, CVE-2018-3665): measured, not a violation.
+   */
+  exposureCycles: number;
+  /** exposureCycles by "running domain>owning domain" (domain names, e.g. "d2>d1"). */
+  exposureByPair: Record<string, number>;
+  /** Switch-outs of a guest vcpu on an architecture with units, and how many had used a unit since switched in. */
+  unitSwitchOuts: number;
+  unitUsedSwitchOuts: number;
+  /** unitUsedSwitchOuts / unitSwitchOuts (0 when none): the statistic behind Xen's removal of lazy FPU (70a6abd2cd). */
+  usedUnitFraction: number;
 }
 
 /** Fixed configuration of one run, shared by reference between clones. */
@@ -269,7 +311,32 @@ export function newMetrics(): Metrics {
     migrations: 0,
     guestSegments: 0,
     resumes: 0,
+    traps: 0,
+    unitSavesAvoided: 0,
+    unitRestoresAvoided: 0,
+    exposureCycles: 0,
+    exposureByPair: {},
+    unitSwitchOuts: 0,
+    unitUsedSwitchOuts: 0,
+    usedUnitFraction: 0,
   };
+}
+
+const unitMasks = new WeakMap<Arch, number>();
+
+/** Bitmask of the lazily switchable unit classes of an architecture: role fp or vector, never used by the hypervisor. */
+export function unitMask(arch: Arch): number {
+  const cached = unitMasks.get(arch);
+  if (cached !== undefined) return cached;
+  let m = 0;
+  for (const c of arch.classes) if (!c.hvUses && (c.role === 'fp' || c.role === 'vector') && c.index < 31) m |= 1 << c.index;
+  unitMasks.set(arch, m);
+  return m;
+}
+
+/** True when unit class ci is enabled on pcpu p. */
+export function unitOn(st: HvState, p: number, ci: number): boolean {
+  return ((st.pcpus[p].unitEnabled >>> ci) & 1) === 1;
 }
 
 export function isIdle(st: HvState, v: number): boolean {

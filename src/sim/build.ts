@@ -95,6 +95,8 @@ export function buildState(o: BuildOptions): HvState {
       ctlTarget: NONE,
       ctlQueue: [],
       ctlPaused: [],
+      unitEnabled: ~0,
+      unitOwner: NONE,
     });
   }
   for (let p = 0; p < o.pcpus; p++) vcpus[p].isRunning = true;
@@ -142,5 +144,8 @@ function newVcpu(arch: Arch, id: number, domain: number, name: string, isIdle: b
     affinity,
     guestCycles: 0,
     stack: null,
+    unitDirty: 0,
+    unitUsed: 0,
+    unitLastCpu: NONE,
   };
 }

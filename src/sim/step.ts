@@ -103,6 +103,8 @@ export interface EnabledOptions {
   timers?: 'any' | 'guest';
   /** The guest ops offered (GUEST_OP values 0..5; CONTROL is governed by `control`). Default: all six. */
   guestOps?: readonly number[];
+  /** With `control`: the control operations offered (CTL values, hv/control). Default getvcpucontext, setvcpucontext, set_affinity. */
+  controlOps?: readonly number[];
 }
 
 /** GUEST_OP values (hv/core) the guest menu offers; CONTROL (6) is added by `control`. */
@@ -128,11 +130,16 @@ export function enabled(st: HvState, o: EnabledOptions = {}): Choice[] {
       }
       const cur = st.vcpus[pc.current];
       if (o.control && cur.domain === 0) {
+        const ops = o.controlOps ?? [0, 1, 2];
         for (const t of st.vcpus) {
           if (t.isIdle || t.id === cur.id) continue;
-          out.push({ k: 'guest', p, len: 1, op: OP_CONTROL, arg: t.id, irq: 0 }, { k: 'guest', p, len: 1, op: OP_CONTROL, arg: t.id, irq: 1 });
-          for (let q = 0; q < P; q++) out.push({ k: 'guest', p, len: 1, op: OP_CONTROL, arg: t.id, irq: 2 | (q << 4) });
+          for (const op of ops) {
+            if (op === 0 || op === 1) out.push({ k: 'guest', p, len: 1, op: OP_CONTROL, arg: t.id, irq: op });
+            else if (op === 2) for (let q = 0; q < P; q++) out.push({ k: 'guest', p, len: 1, op: OP_CONTROL, arg: t.id, irq: 2 | (q << 4) });
+          }
         }
+        // CTL_HOTPLUG (3): take pcpu q offline or back online; it has no target vcpu.
+        if (ops.includes(3)) for (let q = 0; q < P; q++) out.push({ k: 'guest', p, len: 1, op: OP_CONTROL, arg: 0, irq: 3 | (q << 4) });
       }
     }
     if (pc.timerAt !== Infinity && (o.timers !== 'guest' || pc.phase === PHASE.GUEST)) out.push({ k: 'timer', p });
@@ -330,6 +337,9 @@ export function canonicalWords(st: HvState, out: WordBuf, ren: Renaming = identi
     out.push((p.ackAt === NONE ? 0 : 1) | (p.softirq ? 2 : 0) | (p.timerAt === Infinity ? 0 : 4) | (p.online ? 8 : 0));
     out.push(p.entryPath);
     out.push(p.ptbase);
+    // Lazy FP/vector units: which are enabled here, and whose values they hold.
+    out.push(p.unitEnabled);
+    out.push(mapId(ren.v, p.unitOwner), V);
     for (let c = 0; c < p.loaded.length; c++) out.push(mapId(ren.v, p.loaded[c]), V);
     slots(st, out, p.regs.val, ren);
     for (let r = 0; r < p.frameValid.length; r++) out.push(p.frameValid[r] ? valueCode(st, r, p.frame.val[r], ren) * 128 : -1, WORD_SLOT);
@@ -342,6 +352,10 @@ export function canonicalWords(st: HvState, out: WordBuf, ren: Renaming = identi
     out.push(mapId(ren.v, p.pendingNvTo), V);
     out.push(p.ctlOp);
     out.push(mapId(ren.v, p.ctlTarget), V);
+    out.push(p.ctlQueue.length);
+    for (const v of p.ctlQueue) out.push(mapId(ren.v, v), V);
+    out.push(p.ctlPaused.length);
+    for (const v of p.ctlPaused) out.push(mapId(ren.v, v), V);
   }
   for (let nv = 0; nv < st.vcpus.length; nv++) {
     out.marks.push(out.n);
@@ -352,6 +366,8 @@ export function canonicalWords(st: HvState, out: WordBuf, ren: Renaming = identi
     out.push(mapId(ren.p, v.dirtyPcpu), Q);
     out.push(v.pauseCount);
     out.push(v.writeCursor);
+    out.push(v.unitDirty);
+    out.push(mapId(ren.p, v.unitLastCpu), Q);
     let aff = 0;
     for (let q = 0; q < P; q++) if ((v.affinity >>> q) & 1) aff |= 1 << ren.p[q];
     out.push(aff, WORD_AFFINITY);

@@ -8,8 +8,15 @@ import { ppcAsmExitSwitch } from './ppc-asm-exit-switch/index.ts';
 import { ppcFullSaveOnSchedPaths } from './ppc-full-save-on-sched-paths/index.ts';
 import { ppcSwitchInRoutine } from './ppc-switch-in-routine/index.ts';
 import { perVcpuStack } from './per-vcpu-stack/index.ts';
+import { fpuEager } from './fpu-eager/index.ts';
+import { xenX86LazyFpu } from './xen-x86-lazy-fpu/index.ts';
+import { riscvDirtyGated } from './riscv-dirty-gated/index.ts';
+import { linuxX86Deferred } from './linux-x86-deferred/index.ts';
 
-export const DESIGNS: readonly SwitchDesign[] = [eager, xenX86Lazy, ppcFullSaveOnSchedPaths, ppcAsmExitSwitch, perVcpuStack, ppcSwitchInRoutine, ppcNaiveVolatile];
+export const DESIGNS: readonly SwitchDesign[] = [eager, xenX86Lazy, ppcFullSaveOnSchedPaths, ppcAsmExitSwitch, perVcpuStack, ppcSwitchInRoutine, ppcNaiveVolatile, fpuEager, xenX86LazyFpu, linuxX86Deferred, riscvDirtyGated];
+
+/** The lazily switchable unit designs (issue 6): what `run --preset fpu` compares. */
+export const FPU_DESIGNS: readonly SwitchDesign[] = [fpuEager, xenX86LazyFpu, linuxX86Deferred, riscvDirtyGated];
 
 export function designNames(): string[] {
   return DESIGNS.map((d) => d.name);

@@ -84,4 +84,15 @@ export interface SwitchDesign {
    * slot of the exception frame into the registers (fast_resume / full_resume).
    */
   exitToGuest?(st: HvState, p: number): void;
+  /**
+   * The "unavailable" trap (issue 6): guest code on pcpu p is about to write a register of unit
+   * class ci (role fp or vector) while the unit is disabled there (pcpu.unitEnabled bit clear).
+   * The core has entered through the program-check path (x86 #NM with CR0.TS set; ppc64 FP /
+   * VMX unavailable with MSR[FP] / MSR[VEC] clear; arm64 the CPACR_EL1.FPEN trap; riscv64 the
+   * illegal-instruction trap with FS/VS = Off) and counted metrics.traps. The hook must make the
+   * unit usable for `current`: save the values of whoever they belong to if not yet committed,
+   * load current's, and set the enabled bit (x86 setup_fpu(): clts(); restore). The core then
+   * returns to the guest and the write happens. Only designs that clear enabled bits need it.
+   */
+  unitTrap?(st: HvState, p: number, ci: number): void;
 }

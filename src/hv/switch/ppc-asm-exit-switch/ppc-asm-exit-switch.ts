@@ -36,7 +36,24 @@ export const ppcAsmExitSwitch: SwitchDesign = {
   entrySaves: volatileOnlyEntry,
   dirtyElsewhere(st, p, next) {
     const d = st.vcpus[next].dirtyPcpu;
-    return d !== NONE && d !== p ? d : NONE;
+    if (d === NONE || d === p) return NONE;
+    // About to spin for next's state. If this pcpu itself lazily holds a vcpu, the sync of that
+    // one can only be served from assembly — which we cannot reach while spinning — so two idle
+    // pcpus pulling each other's lazily held vcpus would deadlock (the explorer found this).
+    // schedule() therefore bails out to assembly first, commits what it holds, and comes back.
+    const pc = st.pcpus[p];
+    const held = pc.loaded[0];
+    if (held !== next && held !== pc.current && !st.vcpus[held].isIdle) {
+      unwindTo(st, p, 0);
+      saveAll(st, p, held);
+      st.vcpus[held].dirtyPcpu = NONE;
+      writePtbase(st, p, HV_OWNER);
+      setLoadedAll(st, p, pc.current);
+      ackDeferred(st, p);
+      callChain(st, p, st.cfg.arch.cframes.idle);
+      callChain(st, p, st.cfg.arch.cframes.softirq);
+    }
+    return d;
   },
   contextSwitch(st, p, _prev, next) {
     const pc = st.pcpus[p];

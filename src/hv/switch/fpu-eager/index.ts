@@ -1,0 +1,1 @@
+export { fpuEager } from './fpu-eager.ts';

@@ -1,0 +1,1 @@
+export { linuxX86Deferred } from './linux-x86-deferred.ts';

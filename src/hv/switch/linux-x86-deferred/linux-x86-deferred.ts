@@ -1,0 +1,57 @@
+/**
+ * @module hv/switch/linux-x86-deferred: Linux x86's eager FPU with deferred restore (v4.2 eager
+ * by default, 58122bf1d856; TIF_NEED_FPU_LOAD, v5.2, 5f409e20b794; arch/x86/include/asm/fpu/
+ * sched.h switch_fpu_prepare() / switch_fpu_return(), fpregs_state_valid()).
+ *
+ * - Switch-out: the outgoing vcpu's FP/vector state is always saved (save_fpregs_to_fpstate()),
+ *   and the pcpu remembers it as the owner of its registers (fpu_fpregs_owner_ctx), the vcpu the
+ *   pcpu it was on (fpu->last_cpu).
+ * - Switch-in (on the way back to the guest, switch_fpu_return()): restored unless the registers
+ *   are still valid for it — owner == it and last_cpu == this pcpu (X → idle → X, nobody else
+ *   used the unit meanwhile); then the restore is avoided (metrics.unitRestoresAvoided).
+ * - Writing the saved context (ptrace / setvcpucontext) invalidates it (__fpu_invalidate_fpregs_state).
+ * - The unit is never disabled for a guest: no trap, no exposure. Integer state as `eager`.
+ */
+import type { SwitchDesign } from '../types.ts';
+import { NONE, unitMask } from '../../model.ts';
+import { loadClass, loadHv, saveAll, setLoadedAll, writePtbase } from '../../ops.ts';
+import { HV_OWNER } from '../../../machine/index.ts';
+
+export const linuxX86Deferred: SwitchDesign = {
+  name: 'linux-x86-deferred',
+  summary: 'Linux x86: FP always saved at switch-out, restore skipped while owner and last_cpu still match',
+  cites: [
+    'linux arch/x86/include/asm/fpu/sched.h switch_fpu_prepare(), switch_fpu_return(); fpregs_state_valid() (v5.2+, 5f409e20b794 TIF_NEED_FPU_LOAD)',
+    'linux 58122bf1d856 "x86/fpu: Default eagerfpu=on on all CPUs" (v4.2)',
+  ],
+  supports: (arch) => (unitMask(arch) ? true : `${arch.name} has no FP/vector class the hypervisor leaves alone`),
+  entrySaves: (arch) => arch.hvRegs,
+  contextSwitch(st, p, prev, next) {
+    const pc = st.pcpus[p];
+    const units = unitMask(st.cfg.arch);
+    if (!st.vcpus[prev].isIdle) {
+      saveAll(st, p, prev);
+      st.vcpus[prev].unitLastCpu = p;
+      pc.unitOwner = prev;
+    }
+    if (!st.vcpus[next].isIdle) {
+      const nv = st.vcpus[next];
+      st.cfg.observer?.onLoad(st, p, next);
+      loadHv(st, p, next);
+      const valid = pc.unitOwner === next && nv.unitLastCpu === p;
+      for (const c of st.cfg.arch.classes) {
+        if (c.hvUses) continue;
+        if (!(units & (1 << c.index))) loadClass(st, p, next, c.index);
+        else if (valid) st.metrics.unitRestoresAvoided++;
+        else loadClass(st, p, next, c.index);
+      }
+      pc.unitOwner = next;
+      nv.unitLastCpu = p;
+    }
+    writePtbase(st, p, st.vcpus[next].isIdle ? HV_OWNER : st.vcpus[next].domain);
+    setLoadedAll(st, p, next);
+  },
+  contextWritten(st, v) {
+    st.vcpus[v].unitLastCpu = NONE;
+  },
+};

@@ -1,0 +1,1 @@
+export { riscvDirtyGated } from './riscv-dirty-gated.ts';

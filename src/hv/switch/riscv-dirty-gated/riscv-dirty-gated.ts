@@ -1,0 +1,35 @@
+/**
+ * @module hv/switch/riscv-dirty-gated: RISC-V's hardware-tracked FP/vector state (Linux
+ * arch/riscv/include/asm/switch_to.h __switch_to_fpu() / __switch_to_vector(); privileged spec
+ * §3.1.6.6 "Extension Context Status in mstatus Register"). sstatus.FS and VS move
+ * Off → Initial → Clean → Dirty; any write by the guest makes them Dirty (the core's
+ * vcpu.unitDirty). At switch-out the unit is saved only when Dirty (fstate_save: "if
+ * ((regs->status & SR_FS) == SR_FS_DIRTY)"), otherwise the save is avoided; the next task's state
+ * is restored eagerly and marked Clean. The unit is never turned Off for a guest, so no trap is
+ * taken and no other domain's values sit in a disabled unit: zero exposure.
+ * Integer state as `eager`.
+ */
+import type { SwitchDesign } from '../types.ts';
+import { loadAll, setLoadedAll, writePtbase } from '../../ops.ts';
+import { saveLazyFpu } from '../xen-x86-lazy-fpu/index.ts';
+import { HV_OWNER } from '../../../machine/index.ts';
+
+export const riscvDirtyGated: SwitchDesign = {
+  name: 'riscv-dirty-gated',
+  summary: 'RISC-V: FP/vector saved at switch-out only when FS/VS = Dirty, restored eagerly, never Off',
+  cites: [
+    'linux arch/riscv/include/asm/switch_to.h __switch_to_fpu(): fstate_save() only if SR_FS_DIRTY, fstate_restore() (v5.x–v6.x); __switch_to_vector()',
+    'RISC-V privileged spec §3.1.6.6, Extension Context Status (FS, VS: Off/Initial/Clean/Dirty)',
+  ],
+  supports: (arch) => (arch.name === 'riscv64' ? true : 'a RISC-V design: it needs the FS/VS dirty state of sstatus'),
+  entrySaves: (arch) => arch.hvRegs,
+  contextSwitch(st, p, prev, next) {
+    if (!st.vcpus[prev].isIdle) saveLazyFpu(st, p, prev);
+    if (!st.vcpus[next].isIdle) {
+      loadAll(st, p, next);
+      st.vcpus[next].unitDirty = 0; // FS = Clean after fstate_restore()
+    }
+    writePtbase(st, p, st.vcpus[next].isIdle ? HV_OWNER : st.vcpus[next].domain);
+    setLoadedAll(st, p, next);
+  },
+};

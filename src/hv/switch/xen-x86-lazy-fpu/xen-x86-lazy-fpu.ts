@@ -1,0 +1,72 @@
+/**
+ * @module hv/switch/xen-x86-lazy-fpu: Xen x86 before 2018 (and its i386 Linux ancestor): the FPU
+ * switched lazily (xen/arch/x86/i387.c, reference §2.6; anchors §2.2–§2.4).
+ *
+ * - Switch-out: the outgoing vcpu's FP/vector state is saved only if it dirtied the FPU since it
+ *   was switched in (v->fpu_dirtied, set by the #NM handler: i386.c unlazy_fpu(),
+ *   Xen vcpu_save_fpu() "if ( !v->fpu_dirtied ) return;"); otherwise the save is avoided
+ *   (metrics.unitSavesAvoided). Then CR0.TS is set (stts()): every unit is disabled, and the
+ *   old owner's values stay in the registers — the LazyFP window (CVE-2018-3665), measured as
+ *   metrics.exposureCycles.
+ * - First use by the new vcpu: #NM (device-not-available) → unitTrap: clts(), restore its whole
+ *   XSAVE state (setup_fpu() / vcpu_restore_fpu_lazy()), fpu_dirtied = 1.
+ * - Integer state: eager (saved at every switch, as `eager` does), so nothing else is lazy and no
+ *   remote flush is ever needed.
+ *
+ * TS covers every FP/vector class at once, so one #NM restores all of them.
+ */
+import type { SwitchDesign } from '../types.ts';
+import type { HvState } from '../../model.ts';
+import { unitMask } from '../../model.ts';
+import { loadClass, loadHv, saveClass, saveHv, setLoadedAll, writePtbase } from '../../ops.ts';
+import { HV_OWNER } from '../../../machine/index.ts';
+
+/** Save prev at switch-out: integer and system state always, unit classes only if dirtied. */
+export function saveLazyFpu(st: HvState, p: number, prev: number): void {
+  const units = unitMask(st.cfg.arch);
+  const vc = st.vcpus[prev];
+  saveHv(st, p, prev);
+  for (const c of st.cfg.arch.classes) {
+    if (c.hvUses) continue;
+    if (!(units & (1 << c.index))) saveClass(st, p, prev, c.index);
+    else if (vc.unitDirty & (1 << c.index)) saveClass(st, p, prev, c.index);
+    else st.metrics.unitSavesAvoided++;
+  }
+  vc.unitDirty = 0;
+}
+
+/** Load next's integer and system state; its units stay where they are until it traps. */
+export function loadLazyFpu(st: HvState, p: number, next: number): void {
+  const units = unitMask(st.cfg.arch);
+  st.cfg.observer?.onLoad(st, p, next);
+  loadHv(st, p, next);
+  for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) loadClass(st, p, next, c.index);
+  st.vcpus[next].unitDirty = 0;
+}
+
+export const xenX86LazyFpu: SwitchDesign = {
+  name: 'xen-x86-lazy-fpu',
+  summary: 'pre-2018 Xen: FP saved at switch-out only if fpu_dirtied, CR0.TS set on switch, restored on #NM',
+  cites: [
+    'xen/arch/x86/i387.c vcpu_save_fpu() (fpu_dirtied check), vcpu_restore_fpu_lazy() on #NM; domain.c __context_switch() (Xen 4.0–4.10)',
+    'linux-2.6 arch/i386/kernel/process.c __switch_to(): unlazy_fpu(prev_p); traps.c math_state_restore() (setup_fpu)',
+    'reference xen-context-switch.md §2.6; LazyFP, CVE-2018-3665',
+  ],
+  supports: (arch) => (unitMask(arch) ? true : `${arch.name} has no FP/vector class the hypervisor leaves alone`),
+  entrySaves: (arch) => arch.hvRegs,
+  contextSwitch(st, p, prev, next) {
+    if (!st.vcpus[prev].isIdle) saveLazyFpu(st, p, prev);
+    if (!st.vcpus[next].isIdle) loadLazyFpu(st, p, next);
+    // stts(): every unit disabled; the old values stay in the registers.
+    st.pcpus[p].unitEnabled &= ~unitMask(st.cfg.arch);
+    writePtbase(st, p, st.vcpus[next].isIdle ? HV_OWNER : st.vcpus[next].domain);
+    setLoadedAll(st, p, next);
+  },
+  unitTrap(st, p) {
+    // #NM: clts(); restore current's whole FP/vector state (its last save is in its area).
+    const pc = st.pcpus[p];
+    const units = unitMask(st.cfg.arch);
+    for (const c of st.cfg.arch.classes) if (units & (1 << c.index)) loadClass(st, p, pc.current, c.index);
+    pc.unitEnabled |= units;
+  },
+};

@@ -1,0 +1,51 @@
+/** End-to-end: `lazyswitch run --preset fpu` (issue 6), through bin/lazyswitch.mjs as a user runs it. */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+
+const BIN = new URL('../../bin/lazyswitch.mjs', import.meta.url).pathname;
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('lazyswitch run --preset fpu', () => {
+  it('compares the unit designs on every architecture that supports them; --json carries the new metrics', () => {
+    const r = cli('run', '--preset', 'fpu', '--time', '50ms', '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.results.map((x: any) => `${x.arch}/${x.design}`).sort()).toEqual([
+      'arm64/fpu-eager',
+      'arm64/linux-x86-deferred',
+      'arm64/xen-x86-lazy-fpu',
+      'ppc64/fpu-eager',
+      'ppc64/linux-x86-deferred',
+      'ppc64/xen-x86-lazy-fpu',
+      'riscv64/fpu-eager',
+      'riscv64/linux-x86-deferred',
+      'riscv64/riscv-dirty-gated',
+      'riscv64/xen-x86-lazy-fpu',
+      'x86-64/fpu-eager',
+      'x86-64/linux-x86-deferred',
+      'x86-64/xen-x86-lazy-fpu',
+    ]);
+    for (const res of doc.results) {
+      expect(res.violations).toEqual([]);
+      for (const k of ['traps', 'unitSavesAvoided', 'exposureCycles', 'usedUnitFraction']) expect(typeof res.metrics[k]).toBe('number');
+      if (res.design === 'xen-x86-lazy-fpu') {
+        expect(res.metrics.traps).toBeGreaterThan(0);
+        expect(res.metrics.exposureCycles).toBeGreaterThan(0);
+      } else expect(res.metrics.exposureCycles).toBe(0);
+    }
+  });
+  it('prints one table with traps and exposure', () => {
+    const r = cli('run', '--preset', 'fpu', '--arch', 'x86-64', '--time', '20ms');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/design\s+switches\s+Mcycles\s+overhead %\s+traps\s+unit saves avoided\s+restores avoided\s+exposure Mcycles/);
+  });
+  it('refuses an unknown preset, naming the flag (exit 2)', () => {
+    const r = cli('run', '--preset', 'gpu');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--preset/);
+  });
+});
