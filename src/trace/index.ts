@@ -1,8 +1,7 @@
 /**
  * @module trace: streaming parsers for real scheduling traces (ftrace, trace-cmd, perf script,
- * xentrace) into switch and wakeup records. Runtime-agnostic, so the web view can use it: the
- * one file that reads from disk (read-file.ts, node:fs) is not re-exported here and is imported
- * directly by node-side callers such as the CLI.
+ * xentrace) into switch and wakeup records. Runtime-agnostic, so the web view can use it; the
+ * node-side file reader is src/cli/read-trace-file.ts.
  */
 export * from './record.ts';
 export { TraceFormatError } from './trace-format-error.ts';

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readTraceFile } from './read-file.ts';
+import { readTraceFile } from '../cli/read-trace-file.ts';
 import type { SwitchRecord, TraceRecord } from './record.ts';
 import { TraceDiagnostics } from './trace-diagnostics.ts';
 import { parseTraceLines } from './trace-parser.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readTraceFile } from './read-file.ts';
+import { readTraceFile } from '../cli/read-trace-file.ts';
 import type { SwitchRecord, TraceRecord, WakeupRecord } from './record.ts';
 import { linesOf } from './text-lines.ts';
 import { TraceDiagnostics } from './trace-diagnostics.ts';

@@ -13,7 +13,7 @@ import {
   TRC_SCHED_WAKE,
   TRC_TRACE_CPU_CHANGE,
 } from './xen-sched.ts';
-import { readTraceFile } from './read-file.ts';
+import { readTraceFile } from '../cli/read-trace-file.ts';
 import { isXentraceBinary, parseXentrace, XentraceParser } from './xentrace-binary.ts';
 
 /** One `struct t_rec` as u32 words: header, [tsc lo, tsc hi], data. */

@@ -1,5 +1,6 @@
 /**
- * @module trace/read-file: stream a trace file from disk (the only file here that imports node:*).
+ * @module cli/read-trace-file: stream a trace file from disk for the trace parsers (src/trace stays
+ * free of node:*; this is the node side).
  *
  * Sniffs the first bytes: a xentrace binary starts with a TRC_TRACE_CPU_CHANGE record and goes to
  * XentraceParser; anything else is read as UTF-8 text line by line into TraceParser. Either way the
@@ -7,11 +8,11 @@
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { TraceFormat, TraceRecord } from './record.ts';
-import type { TraceDiagnostics } from './trace-diagnostics.ts';
-import { parseTraceLinesAsync, type TraceParserOptions } from './trace-parser.ts';
-import { LineSplitter } from './text-lines.ts';
-import { isXentraceBinary, XentraceParser } from './xentrace-binary.ts';
+import type { TraceFormat, TraceRecord } from '../trace/record.ts';
+import type { TraceDiagnostics } from '../trace/trace-diagnostics.ts';
+import { parseTraceLinesAsync, type TraceParserOptions } from '../trace/trace-parser.ts';
+import { LineSplitter } from '../trace/text-lines.ts';
+import { isXentraceBinary, XentraceParser } from '../trace/xentrace-binary.ts';
 
 export interface ReadTraceFileOptions extends Omit<TraceParserOptions, 'onRecord'> {
   format?: TraceFormat | 'auto';
