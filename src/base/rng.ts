@@ -1,5 +1,5 @@
 /**
- * @module base/rng: a small seeded PRNG (mulberry32). The model never uses Math.random():
+ * @module base/rng: a small seeded PRNG (mulberry32). The model never draws from a global,
  * every random draw comes from a state word that lives in the simulation state or the driver,
  * so the same seed gives the same bytes out.
  */
