@@ -16,7 +16,7 @@
 import { IPI_FLUSH, IPI_RESCHED } from '../machine/index.ts';
 import { NONE, PHASE, RUNSTATE, vcpuRunnable, type HvState } from './model.ts';
 import { schedCurr } from './sched/types.ts';
-import { exitToGuest, sendIpi, vcpuMigrate, wakeVcpu } from './core.ts';
+import { endFlushWait, exitToGuest, sendIpi, startFlushWait, vcpuMigrate, wakeVcpu } from './core.ts';
 import { unwindTo } from './stack.ts';
 
 export const CTL = { GETCONTEXT: 0, SETCONTEXT: 1, AFFINITY: 2, HOTPLUG: 3, DOMAIN_PAUSE: 4, DOMAIN_DESTROY: 5 } as const;
@@ -114,11 +114,7 @@ export function doControlWait(st: HvState, r: number): void {
   // sync_vcpu_execstate(): a lazily held copy elsewhere is flushed with an IPI; one held here
   // cannot exist while a guest vcpu is current (invariant 7).
   if (d !== NONE && d !== r && !st.cfg.mutations?.remoteReadWithoutSync) {
-    st.metrics.remoteSyncs++;
-    sendIpi(st, r, d, IPI_FLUSH);
-    pc.waitPcpu = d;
-    pc.ackAt = NONE;
-    pc.phase = PHASE.CTL_SYNC;
+    startFlushWait(st, r, d, PHASE.CTL_SYNC);
     return;
   }
   controlFinish(st, r);
@@ -126,10 +122,7 @@ export function doControlWait(st: HvState, r: number): void {
 
 /** CTL_SYNC, once acknowledged. */
 export function doControlSync(st: HvState, r: number): void {
-  const pc = st.pcpus[r];
-  pc.clock = Math.max(pc.clock, pc.ackAt);
-  pc.waitPcpu = NONE;
-  pc.ackAt = NONE;
+  endFlushWait(st, r);
   controlFinish(st, r);
 }
 

@@ -162,22 +162,35 @@ export function doSchedule(st: HvState, p: number): void {
 export function doSwitchPrep(st: HvState, p: number): void {
   const pc = st.pcpus[p];
   const q = st.cfg.design.dirtyElsewhere ? st.cfg.design.dirtyElsewhere(st, p, pc.next) : NONE;
-  if (q !== NONE) {
-    st.metrics.remoteSyncs++;
-    sendIpi(st, p, q, IPI_FLUSH);
-    pc.waitPcpu = q;
-    pc.ackAt = NONE;
-    pc.phase = PHASE.SYNC_WAIT;
-  } else pc.phase = PHASE.SWITCH;
+  if (q !== NONE) startFlushWait(st, p, q, PHASE.SYNC_WAIT);
+  else pc.phase = PHASE.SWITCH;
 }
 
 /** SYNC_WAIT, once acknowledged: the flush returned, the remote state is in memory. */
 export function doSyncDone(st: HvState, p: number): void {
+  endFlushWait(st, p);
+  st.pcpus[p].phase = PHASE.SWITCH;
+}
+
+/**
+ * flush_mask(cpumask_of(q), FLUSH_VCPU_STATE) from pcpu p: send the flush IPI and spin in `phase`
+ * (SYNC_WAIT for a switch, CTL_SYNC for a control operation), IRQs on, until q acknowledges.
+ */
+export function startFlushWait(st: HvState, p: number, q: number, phase: number): void {
+  const pc = st.pcpus[p];
+  st.metrics.remoteSyncs++;
+  sendIpi(st, p, q, IPI_FLUSH);
+  pc.waitPcpu = q;
+  pc.ackAt = NONE;
+  pc.phase = phase;
+}
+
+/** The acknowledgement came: the spin ends when it arrived. */
+export function endFlushWait(st: HvState, p: number): void {
   const pc = st.pcpus[p];
   pc.clock = Math.max(pc.clock, pc.ackAt);
   pc.waitPcpu = NONE;
   pc.ackAt = NONE;
-  pc.phase = PHASE.SWITCH;
 }
 
 /** SWITCH: local_irq_disable(); set_current(next); the design's switch; local_irq_enable(). */
@@ -346,7 +359,7 @@ export function vcpuMigrate(st: HvState, v: number, self: number): void {
   if (target !== vc.processor) st.metrics.migrations++;
   st.cfg.sched.sleep(st, v);
   vc.processor = target;
-  if (vcpuRunnable(vc)) wakeOn(st, self, v);
+  if (vcpuRunnable(vc)) wakeVcpu(st, self, v);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,10 +367,6 @@ export function vcpuMigrate(st: HvState, v: number, self: number): void {
 
 /** vcpu_wake(v) handled on pcpu `on`: queue it and tickle the pcpus the policy names. */
 export function wakeVcpu(st: HvState, on: number, v: number): void {
-  wakeOn(st, on, v);
-}
-
-function wakeOn(st: HvState, on: number, v: number): void {
   const tickles = st.cfg.sched.wake(st, v, st.pcpus[on].clock);
   for (const t of tickles) {
     if (t === on) st.pcpus[on].softirq = true;
@@ -380,7 +389,7 @@ export function doWake(st: HvState, v: number): void {
     if (vc.runstate !== RUNSTATE.BLOCKED) return;
     st.cfg.tracer?.event(st, 'wake', p, v, NONE);
     vc.runstate = RUNSTATE.RUNNABLE;
-    if (vcpuRunnable(vc)) wakeOn(st, p, v);
+    if (vcpuRunnable(vc)) wakeVcpu(st, p, v);
   });
 }
 

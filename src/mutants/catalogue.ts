@@ -27,19 +27,20 @@ export interface Mutant {
   mutations?: Mutations;
 }
 
+/** The scenario most mutants need: I/O-bound vcpus that block, wake and migrate, on 4 pcpus, credit. */
 const IO = 'io*6,vector*2';
 
-export const MUTANTS: readonly Mutant[] = [
+/** A catalogue entry; scheduler, scenario and control rate default to the common ones above. */
+type MutantSpec = Omit<Mutant, 'sched' | 'domains' | 'pcpus' | 'controlHz'> & Partial<Pick<Mutant, 'sched' | 'domains' | 'pcpus' | 'controlHz'>>;
+
+export const MUTANTS: readonly Mutant[] = (
+  [
   {
     name: 'lazy-no-pull',
     description: 'lazy switching that loads next without first pulling its state off the pcpu where it is still dirty',
     history: "fixed by 1088bc0f6d (2006-01-07): \"If required, context_switch() must pull state off of old CPU\"",
     arch: 'x86-64',
     design: { ...xenX86Lazy, name: 'mutant-lazy-no-pull', dirtyElsewhere: undefined },
-    sched: credit,
-    domains: IO,
-    pcpus: 4,
-    controlHz: 0,
   },
   {
     name: 'is-running-cleared-early',
@@ -57,10 +58,7 @@ export const MUTANTS: readonly Mutant[] = [
         eager.contextSwitch(st, p, prev, next);
       },
     },
-    sched: credit,
     domains: 'cpu*2,fp*2,io*2',
-    pcpus: 4,
-    controlHz: 0,
   },
   {
     name: 'remote-read-without-sync',
@@ -68,9 +66,7 @@ export const MUTANTS: readonly Mutant[] = [
     history: 'the reader protocol of fc6151d0e9 / 4fb2acfb09 (2005-08-26): "a reader of another VCPU\'s context first forces sync"',
     arch: 'x86-64',
     design: xenX86Lazy,
-    sched: credit,
     domains: 'int*2,' + IO,
-    pcpus: 4,
     controlHz: 4000,
     mutations: { remoteReadWithoutSync: true },
   },
@@ -81,9 +77,6 @@ export const MUTANTS: readonly Mutant[] = [
     arch: 'x86-64',
     design: xenX86Lazy,
     sched: makeCredit({ stealRunning: true }),
-    domains: IO,
-    pcpus: 4,
-    controlHz: 0,
   },
   {
     name: 'migrate-running-vcpu',
@@ -91,9 +84,7 @@ export const MUTANTS: readonly Mutant[] = [
     history: 'vcpu_migrate() bails out if v->is_running and context_saved() finishes the migration (97bfffea3c, 2006-09-21)',
     arch: 'x86-64',
     design: xenX86Lazy,
-    sched: credit,
     domains: 'int*2,' + IO,
-    pcpus: 4,
     controlHz: 4000,
     mutations: { migrateRunning: true },
   },
@@ -103,9 +94,7 @@ export const MUTANTS: readonly Mutant[] = [
     history: '97bfffea3c (2006-09-21): context_saved() calls vcpu_migrate() when _VPF_migrating is set',
     arch: 'x86-64',
     design: eager,
-    sched: credit,
     domains: 'int*2,' + IO,
-    pcpus: 4,
     controlHz: 4000,
     mutations: { savedIgnoresMigration: true },
   },
@@ -122,10 +111,6 @@ export const MUTANTS: readonly Mutant[] = [
         if (!st.vcpus[next].isIdle) st.vcpus[next].dirtyPcpu = NONE;
       },
     },
-    sched: credit,
-    domains: IO,
-    pcpus: 4,
-    controlHz: 0,
   },
   {
     name: 'flush-ipi-ignored',
@@ -133,10 +118,6 @@ export const MUTANTS: readonly Mutant[] = [
     history: '00e8ef7605 (2005-04-01): "flush the state switch through on the first flush IPI received"',
     arch: 'x86-64',
     design: { ...xenX86Lazy, name: 'mutant-flush-ignored', syncLocal: () => false },
-    sched: credit,
-    domains: IO,
-    pcpus: 4,
-    controlHz: 0,
   },
   {
     name: 'dirty-cleared-before-commit',
@@ -156,10 +137,6 @@ export const MUTANTS: readonly Mutant[] = [
         return true;
       },
     },
-    sched: credit,
-    domains: IO,
-    pcpus: 4,
-    controlHz: 0,
   },
   {
     name: 'asm-exit-sync-in-irq',
@@ -180,10 +157,6 @@ export const MUTANTS: readonly Mutant[] = [
         return true;
       },
     },
-    sched: credit,
-    domains: IO,
-    pcpus: 4,
-    controlHz: 0,
   },
   {
     name: 'flush-with-irqs-off',
@@ -191,10 +164,6 @@ export const MUTANTS: readonly Mutant[] = [
     history: '89e23317ba (2006-01-09): "sending the flush IPI needs us to have interrupts enabled to avoid deadlock"',
     arch: 'x86-64',
     design: xenX86Lazy,
-    sched: credit,
-    domains: IO,
-    pcpus: 4,
-    controlHz: 0,
     mutations: { flushWithIrqsOff: true },
   },
   {
@@ -203,10 +172,6 @@ export const MUTANTS: readonly Mutant[] = [
     history: '89e23317ba (2006-01-09): "It is necessary to set_current() and then check curr_vcpu all with interrupts disabled"',
     arch: 'x86-64',
     design: xenX86Lazy,
-    sched: credit,
-    domains: IO,
-    pcpus: 4,
-    controlHz: 0,
     mutations: { setCurrentIrqsOn: true },
   },
   {
@@ -225,9 +190,7 @@ export const MUTANTS: readonly Mutant[] = [
         pc.online = online;
       },
     },
-    sched: credit,
     domains: 'int*2,' + IO,
-    pcpus: 4,
     controlHz: 4000,
   },
   {
@@ -236,10 +199,7 @@ export const MUTANTS: readonly Mutant[] = [
     history: 'the seed post (Hollis Blanchard, 2005-08-25): nonvolatiles spread over C frames',
     arch: 'ppc64',
     design: ppcNaiveVolatile,
-    sched: credit,
     domains: 'cpu*2,fp*2,io*2',
-    pcpus: 4,
-    controlHz: 0,
   },
   {
     name: 'ppc-switch-in-routine',
@@ -247,10 +207,7 @@ export const MUTANTS: readonly Mutant[] = [
     history: 'Keir Fraser\'s reply (2005-08-26) and Hollis\'s answer (msg01096)',
     arch: 'ppc64',
     design: ppcSwitchInRoutine,
-    sched: credit,
     domains: 'cpu*2,fp*2,io*2',
-    pcpus: 4,
-    controlHz: 0,
   },
-];
-
+] satisfies MutantSpec[]
+).map((m) => ({ sched: credit, domains: IO, pcpus: 4, controlHz: 0, ...m }));

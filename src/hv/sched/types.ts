@@ -12,7 +12,7 @@
  * - wake() queues a vcpu that became runnable on v.processor and returns the pcpus to tickle.
  * - sleep() removes a vcpu that stopped being runnable from its runqueue.
  */
-import type { HvState } from '../model.ts';
+import { NONE, type HvState } from '../model.ts';
 
 export interface Decision {
   next: number;
@@ -45,7 +45,7 @@ export interface Scheduler {
  */
 export function schedCurr(st: HvState, p: number): number {
   const pc = st.pcpus[p];
-  return pc.next !== -1 ? pc.next : pc.current;
+  return pc.next !== NONE ? pc.next : pc.current;
 }
 
 /** Remove v from a runqueue array if present. */

@@ -39,7 +39,8 @@ export interface SwitchDesign {
    * Start of contextSwitch(prev, next), IRQs enabled: if next's state is still held by another
    * pcpu, return that pcpu; the core sends it a flush IPI and waits for the acknowledgement
    * (Xen: flush_tlb_mask(next->vcpu_dirty_cpumask) before local_irq_disable(), 89e23317ba).
-   * Absent: never.
+   * This is the design's own step, not a mere query: before it spins, a design may first put
+   * its own house in order (ppc-asm-exit-switch commits what it holds lazily here). Absent: never.
    */
   dirtyElsewhere?(st: HvState, p: number, next: number): number;
   /**
