@@ -4,8 +4,9 @@
  * shadow takes the value it read, so one corruption is reported once, not at every resume).
  *
  * - On every guest resume: every register equals the guest's shadow (read-your-own-writes).
- * - At every pick: invariant 1. At every load: invariants 5 and 6. At every contextSaved:
- *   invariant 3, judged on values: each register's latest value is in the save area, or live on
+ * - At every pick: invariant 1. At every load: invariants 5 and 6. At every contextSaved (under
+ *   the contracts before 2006-01-07: at the release of the schedule lock after a switch, when
+ *   prev becomes touchable): invariant 3, judged on values: each register's latest value is in the save area, or live on
  *   this pcpu (frame or registers) with the vcpu still marked dirty here so a sync can commit it.
  * - After every step: invariants 1 (no vcpu current on two pcpus), 5 (no vcpu loaded on two
  *   pcpus) and 7 (state loaded for a vcpu other than current only under idle).
@@ -158,8 +159,13 @@ export class Checker implements HvObserver {
       if (heldHere && live === want) continue;
       this.report(st, 'inv3', p, prev, r, () => {
         const where = locateValue(st, r, want);
+        const c = st.cfg.contract;
+        // What "prev may be touched" means depends on the contract (hv/contract).
+        const when = c.lockAcrossSwitch
+          ? `pcpu ${p} releases its schedule lock${c.unlockBy === 'arch' ? ' (context_switch_done)' : ' as context_switch() returns'} with ${vc.name}'s running flag already clear (${c.name}: prev may be touched from here on)`
+          : `contextSaved(${vc.name}) on pcpu ${p} clears is_running`;
         return (
-          `contextSaved(${vc.name}) on pcpu ${p} clears is_running, but ${a.regNames[r]} is neither saved nor held where a sync can commit it; ` +
+          `${when}, but ${a.regNames[r]} is neither saved nor held where a sync can commit it; ` +
           (where.length ? `the guest's value is in ${where.join(' and ')}` : "the guest's value is lost")
         );
       });
@@ -202,6 +208,12 @@ export class Checker implements HvObserver {
     for (const q of st.pcpus) {
       if (q.loaded.includes(v)) this.report(st, 'inv8', p, v, null, () => `domain_destroy(${st.vcpus[v].name}) while pcpu ${q.id} still holds its state`);
     }
+  }
+
+  /** Invariant 10: flush_area_mask()'s ASSERT(local_irq_is_enabled()). */
+  onFlushIrqsOff(st: HvState, p: number, q: number): void {
+    const why = st.pcpus[p].lockHeld ? ` (it holds its schedule lock across the switch, IRQs off: the ${st.cfg.contract.name} contract)` : '';
+    this.report(st, 'inv10', p, null, null, `pcpu ${p} sends a flush IPI to pcpu ${q} and spins for it with interrupts disabled${why}: if pcpu ${q} does the same towards it, neither ever acknowledges`);
   }
 
   onDeadlock(st: HvState, pcpus: number[]): void {

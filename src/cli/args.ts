@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../base/index.ts';
 import { getArch, loadArchText, type Arch } from '../arch/index.ts';
+import { CONTRACT_NAMES, isContractName, type ContractName } from '../hv/index.ts';
 
 export function intFlag(flag: string, text: string, min: number, max: number): number {
   if (!/^\d+$/.test(text.trim())) throw new InputError(flag, [{ where: flag, message: `"${text}" is not a whole number (expected ${min}..${max})` }]);
@@ -22,4 +23,10 @@ export function resolveArch(value: string): Arch {
     return loadArchText(text, value);
   }
   return getArch(value);
+}
+
+/** --contract 2005-08|2006-01-06|2006-01-07 (hv/contract). */
+export function contractFlag(text: string): ContractName {
+  if (!isContractName(text)) throw new InputError('--contract', [{ where: '--contract', message: `unknown contract "${text}"; expected one of ${CONTRACT_NAMES.join(', ')}` }]);
+  return text;
 }

@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { InputError } from '../base/index.ts';
 import { DEFAULT_SPEC, GUEST_OPS_DEFAULT, explore, pct, resolveSpec, tellStory, mutantSpec, type ExploreResult, type ExploreSpec, type FoundViolation, type PctResult } from '../explore/index.ts';
 import { MUTANTS } from '../mutants/index.ts';
-import { intFlag } from './args.ts';
+import { contractFlag, intFlag } from './args.ts';
+import { CONTRACT_NAMES, DEFAULT_CONTRACT } from '../hv/index.ts';
 
 export interface ExploreFlags {
   design?: string;
@@ -21,6 +22,8 @@ export interface ExploreFlags {
   sched?: string;
   control?: boolean;
   ops?: string;
+  ctl?: string;
+  contract?: string;
   depth?: string;
   preemptions?: string;
   budget?: string;
@@ -43,6 +46,8 @@ const ConfigFile = z
     domains: z.string().optional(),
     control: z.boolean().optional(),
     ops: z.array(z.string()).optional(),
+    ctl: z.array(z.string()).optional(),
+    contract: z.enum(CONTRACT_NAMES).optional(),
     depth: z.number().int().min(1).optional(),
     preemptions: z.number().int().min(0).optional(),
     budget: z.union([z.number().int().min(1), z.string()]).optional(),
@@ -89,6 +94,8 @@ function specFrom(f: ExploreFlags, cfg: ConfigFile): ExploreSpec {
     domains: f.domains ?? cfg.domains ?? base.domains,
     control: f.control === false ? false : (cfg.control ?? base.control),
     ops: f.ops !== undefined ? f.ops.split(',').map((s) => s.trim()).filter(Boolean) : (cfg.ops ?? GUEST_OPS_DEFAULT),
+    ...(f.ctl !== undefined ? { ctl: f.ctl.split(',').map((s) => s.trim()).filter(Boolean) } : cfg.ctl ? { ctl: cfg.ctl } : {}),
+    ...(f.contract !== undefined ? { contract: contractFlag(f.contract) } : cfg.contract ? { contract: cfg.contract } : base.contract ? { contract: base.contract } : {}),
   };
 }
 
@@ -130,7 +137,7 @@ export function exploreCommand(f: ExploreFlags, out: (s: string) => void): numbe
   const strategy = f.strategy;
   if (strategy !== 'bfs' && strategy !== 'pct') throw new InputError('--strategy', [{ where: '--strategy', message: `"${strategy}" is not bfs or pct` }]);
   const now = () => performance.now();
-  const head = `lazyswitch explore: ${spec.design} on ${setup.arch.name}, ${spec.pcpus} pcpus, domains ${spec.domains} (+ idle), ${setup.sched.name} scheduler, guest ops ${(spec.ops ?? GUEST_OPS_DEFAULT).join(', ')}${spec.control ? ', control operations' : ''}`;
+  const head = `lazyswitch explore: ${spec.design} on ${setup.arch.name}, ${spec.pcpus} pcpus, domains ${spec.domains} (+ idle), ${setup.sched.name} scheduler, guest ops ${(spec.ops ?? GUEST_OPS_DEFAULT).join(', ')}${spec.control ? `, control operations${spec.ctl ? ` (${spec.ctl.join(', ')})` : ''}` : ''}${spec.contract && spec.contract !== DEFAULT_CONTRACT ? `, contract ${spec.contract}` : ''}`;
 
   if (strategy === 'pct') {
     const runs = intFlag('--runs', f.runs, 1, 1e7);

@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError, UnsupportedError } from '../base/index.ts';
 import { runCommand, DEFAULT_DOMAINS } from './run.ts';
 import { listCommand } from './list.ts';
-import { explainCommand } from './explain.ts';
+import { DEFAULT_BUDGET, explainCommand } from './explain.ts';
 import { mutantsCommand } from './mutants.ts';
 import { conformanceCommand } from './conformance.ts';
 import { replayTraceCommand } from './replay-trace.ts';
@@ -23,7 +23,8 @@ function scenarioOptions(cmd: Command): Command {
     .option('--domains <spec>', 'guest domains: PROFILE[*VCPUS][:wWEIGHT][:cCAP],… or DxV', DEFAULT_DOMAINS)
     .addOption(new Option('--sched <name>', 'scheduler').default('credit'))
     .option('--time <duration>', 'simulated time (e.g. 1s, 250ms)', '1s')
-    .option('--seed <n>', 'random seed', '1');
+    .option('--seed <n>', 'random seed', '1')
+    .option('--contract <generation>', "the scheduler interface: 2005-08 (02bf186308, the seed's), 2006-01-06 (e92cab943b) or 2006-01-07 (1198a6a99f, today's); explain also takes all (the designs × contracts matrix)", '2006-01-07');
 }
 
 export function buildProgram(): Command {
@@ -63,7 +64,9 @@ export function buildProgram(): Command {
     .command('explain')
     .description("every design on one architecture: correct or not, cost per exception and per switch (ppc answers the seed's question)")
     .argument('<arch>', 'ppc, x86, or an architecture name or file')
-    .option('--json', 'print the table as JSON');
+    .option('--json', 'print the table as JSON (with --contract all: { contracts, designs: [ { design, verdicts: { "<contract>": { correct, violation, … } } } ] })')
+    .option('--control-rate <n>', 'control operations per second from the first domain (default 0; 2000 with --contract all)')
+    .option('--budget <states>', 'with --contract all: explorer states per matrix cell', DEFAULT_BUDGET);
   scenarioOptions(explain).action((target, opts) => explainCommand(target, opts, out));
 
   program
@@ -95,12 +98,14 @@ export function buildProgram(): Command {
     .description('explore every interleaving of a small configuration (2 pcpus, 3 vcpus): reductions, bounds, shortest counterexample, replay string; or PCT random runs')
     .option('--design <name>', 'a switch design or a mutant of the mutation suite (default xen-x86-lazy)')
     .option('--arch <name>', 'architecture (default x86-64; a mutant: its own)')
-    .option('--config <file>', 'YAML/JSON: { design, arch, sched, pcpus, domains, control, ops, depth, preemptions, budget }')
+    .option('--config <file>', 'YAML/JSON: { design, arch, sched, pcpus, domains, control, ops, ctl, contract, depth, preemptions, budget }')
     .option('--pcpus <n>', 'physical cpus (default 2)')
     .option('--domains <spec>', 'guest domains (default int*2,io*1)')
     .option('--sched <name>', 'scheduler (default rr)')
     .option('--no-control', 'do not offer control operations (pause + getvcpucontext, setvcpucontext, set_affinity)')
     .option('--ops <list>', 'guest ops offered: run, hypercall, yield, block, guest-timer, device-irq (default hypercall,yield,block)')
+    .option('--ctl <list>', 'control operations offered: getvcpucontext, setvcpucontext, set_affinity, hotplug, domain_pause, domain_destroy (default the first three)')
+    .option('--contract <generation>', 'the scheduler interface: 2005-08, 2006-01-06 or 2006-01-07 (default, today\'s)')
     .option('--depth <n>', 'depth bound (choices)')
     .option('--preemptions <k>', 'preemption bound (CHESS)')
     .option('--budget <states|time>', 'state budget (e.g. 500000) or time budget (e.g. 30s, 2m)', '1000000')

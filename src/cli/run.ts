@@ -1,5 +1,5 @@
 /** @module cli/run: `lazyswitch run` — every design on every architecture, one comparison. */
-import { DESIGNS, FPU_DESIGNS, getDesign, getScheduler, type SwitchDesign } from '../hv/index.ts';
+import { DESIGNS, FPU_DESIGNS, DEFAULT_CONTRACT, getDesign, getScheduler, writtenFor, type ContractName, type SwitchDesign } from '../hv/index.ts';
 import { loadDesignFile } from './design-file.ts';
 import { runOne, type RunResult } from '../sim/index.ts';
 import { DEFAULT_DOMAINS, parseDomains, parseTime } from '../scenario/index.ts';
@@ -9,7 +9,7 @@ import { builtinArchNames } from '../arch/index.ts';
 import { checkOutPath, writeTimelines, type RecordedRun } from './outputs.ts';
 import { checkReportPath, writeReportFile } from './report-file.ts';
 import { InputError } from '../base/index.ts';
-import { intFlag, resolveArch } from './args.ts';
+import { contractFlag, intFlag, resolveArch } from './args.ts';
 import { Progress } from './progress.ts';
 import type { Arch } from '../arch/index.ts';
 
@@ -31,16 +31,24 @@ export interface RunFlags {
   controlRate: string;
   /** 'fpu': the lazily switchable unit designs on every built-in architecture (issue 6). */
   preset?: string;
+  /** The scheduler-interface generation (hv/contract). */
+  contract: string;
 }
 
 export const DEFAULT_ARCHS = ['x86-64', 'ppc64'];
 
 /**
  * The designs `run` compares when none is named: every built-in one that is not kept broken on
- * purpose, except the FP/vector unit designs, which `--preset fpu` compares (issue 6).
+ * purpose and is written for the contract, except the FP/vector unit designs, which `--preset
+ * fpu` compares (issue 6). A design with its own form for the contract runs that form.
  */
-export function defaultDesigns(): SwitchDesign[] {
-  return DESIGNS.filter((d) => !d.broken && !FPU_DESIGNS.includes(d));
+export function defaultDesigns(contract: ContractName = DEFAULT_CONTRACT): SwitchDesign[] {
+  return DESIGNS.filter((d) => !d.broken && !FPU_DESIGNS.includes(d) && (writtenFor(d).includes(contract) || d.forms?.[contract] !== undefined) && !isFormOfAnother(d));
+}
+
+/** A design that is another one's older form (xen-x86-lazy-2005): it runs as that design's form, not beside it. */
+function isFormOfAnother(d: SwitchDesign): boolean {
+  return DESIGNS.some((o) => o !== d && Object.values(o.forms ?? {}).includes(d.name));
 }
 
 export async function runCommand(f: RunFlags, out: (s: string) => void): Promise<void> {
@@ -53,10 +61,11 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
   const seconds = parseTime(f.time);
   const seed = intFlag('--seed', f.seed, 0, 2 ** 32 - 1);
   const controlHz = intFlag('--control-rate', f.controlRate, 0, 1_000_000);
+  const contract = contractFlag(f.contract);
   const fromFiles: SwitchDesign[] = [];
   for (const file of f.designFile ?? []) fromFiles.push(await loadDesignFile(file));
   const named = f.design?.length ? f.design.flatMap((d) => d.split(',')).map(getDesign) : [];
-  const designs: SwitchDesign[] = named.length || fromFiles.length ? [...named, ...fromFiles] : fpu ? [...FPU_DESIGNS] : defaultDesigns();
+  const designs: SwitchDesign[] = named.length || fromFiles.length ? [...named, ...fromFiles] : fpu ? [...FPU_DESIGNS] : defaultDesigns(contract);
 
   const pairs: { arch: Arch; design: SwitchDesign }[] = [];
   const skipped: NonNullable<RunDocument['skipped']> = [];
@@ -94,6 +103,7 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
       seconds,
       seed,
       controlHz,
+      contract,
       checker: f.check,
       onProgress: (fr) => progress.update((i + fr) / pairs.length, `${design.name} on ${arch.name}`),
     });
@@ -103,7 +113,7 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
   writeTimelines(f, timelines, results.map((r) => r.violations));
 
   const doc: RunDocument = {
-    scenario: { archs: archs.map((a) => a.name), pcpus, domains, sched: sched.name, designs: designs.map((d) => d.name), seconds, seed, controlHz },
+    scenario: { archs: archs.map((a) => a.name), pcpus, domains, sched: sched.name, designs: designs.map((d) => d.name), seconds, seed, controlHz, contract },
     results,
     ...(skipped.length ? { skipped } : {}),
   };
@@ -113,7 +123,7 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
     return;
   }
   const doms = domains.map((d) => `${d.vcpus}×${d.profile}${d.weight !== 256 ? ` w${d.weight}` : ''}${d.cap ? ` cap ${d.cap}%` : ''}`).join(', ');
-  out(`lazyswitch run: ${pcpus} pcpus, ${domains.length} domains (${doms}) + idle, ${sched.name} scheduler, ${seconds}s simulated, seed ${seed}${controlHz ? `, ${controlHz} control ops/s` : ''}${f.check ? '' : ', checker off'}\n`);
+  out(`lazyswitch run: ${pcpus} pcpus, ${domains.length} domains (${doms}) + idle, ${sched.name} scheduler, ${seconds}s simulated, seed ${seed}${controlHz ? `, ${controlHz} control ops/s` : ''}${contract !== DEFAULT_CONTRACT ? `, contract ${contract}` : ''}${f.check ? '' : ', checker off'}\n`);
   out(fpu ? renderFpuTable(results, pcpus, archs) : renderRunTable(results));
   for (const s of skipped) out(`(skipped ${s.design} on ${s.arch}: ${s.reason})`);
   out('');

@@ -21,7 +21,7 @@ import { getArch } from '../arch/index.ts';
 import { Checker, type Violation } from '../check/index.ts';
 import { InputError } from '../base/index.ts';
 import { IPI_RESCHED } from '../machine/index.ts';
-import { NONE, getDesign, getScheduler, type HvState, type Mutations, type Scheduler, type SwitchDesign, type HvTracer } from '../hv/index.ts';
+import { NONE, designFor, getDesign, getScheduler, isContractName, CONTRACT_NAMES, type ContractName, type HvState, type Mutations, type Scheduler, type SwitchDesign, type HvTracer } from '../hv/index.ts';
 import { MUTANTS } from '../mutants/index.ts';
 import { credit } from '../hv/sched/credit/index.ts';
 import { parseDomains, type DomainSpec } from '../scenario/index.ts';
@@ -40,8 +40,10 @@ export interface ExploreSpec {
   control: boolean;
   /** Guest ops offered (names of GUEST_OP_NAMES but 'domctl'); default GUEST_OPS_DEFAULT. */
   ops?: string[];
-  /** Control operations offered with `control` (CTL_NAMES: getvcpucontext, setvcpucontext, set_affinity, hotplug); default the first three. */
+  /** Control operations offered with `control` (getvcpucontext, setvcpucontext, set_affinity, hotplug, domain_pause, domain_destroy); default the first three. */
   ctl?: string[];
+  /** The scheduler-interface generation (hv/contract); default today's, 2006-01-07. */
+  contract?: ContractName;
 }
 
 /** The guest ops offered by default: a null hypercall, a yield, a block. (Run-on, the guest's own timer and device interrupts can be added with ops=.) */
@@ -84,6 +86,9 @@ export function resolveSpec(spec: ExploreSpec): ExploreSetup {
   } catch {
     throw new InputError('--design', [{ where: '--design', message: `unknown design or mutant "${spec.design}"; expected a built-in design or one of the mutants: ${MUTANTS.map((x) => x.name).join(', ')}` }]);
   }
+  if (spec.contract !== undefined && !isContractName(spec.contract)) throw new InputError('--contract', [{ where: '--contract', message: `unknown contract "${spec.contract}"; expected one of ${CONTRACT_NAMES.join(', ')}` }]);
+  // A design with its own form under the selected contract runs that form (xen-x86-lazy-2005).
+  if (!m) design = designFor(design, spec.contract);
   const own = m ? mutantSched(m.name) : null;
   const sched = own && spec.sched === own.name ? own : getScheduler(spec.sched);
   const arch = getArch(spec.arch);
@@ -102,7 +107,7 @@ export function resolveSpec(spec: ExploreSpec): ExploreSetup {
   };
 }
 
-const CTL_OPS = ['getvcpucontext', 'setvcpucontext', 'set_affinity', 'hotplug'];
+const CTL_OPS = ['getvcpucontext', 'setvcpucontext', 'set_affinity', 'hotplug', 'domain_pause', 'domain_destroy'];
 
 function ctlOf(spec: ExploreSpec): number[] {
   return (spec.ctl ?? CTL_OPS.slice(0, 3)).map((n) => {
@@ -126,7 +131,7 @@ export function mutantSpec(name: string): ExploreSpec {
   const m = MUTANTS.find((x) => x.name === name);
   if (!m) throw new InputError('--design', [{ where: '--design', message: `unknown mutant "${name}"` }]);
   const own = mutantSched(name);
-  return { ...DEFAULT_SPEC, design: name, arch: m.arch, sched: own ? own.name : DEFAULT_SPEC.sched };
+  return { ...DEFAULT_SPEC, design: name, arch: m.arch, sched: own ? own.name : DEFAULT_SPEC.sched, ...(m.contract ? { contract: m.contract } : {}) };
 }
 
 /** Reset every time field (see the module comment): after this, no field that holds a time differs between states. */
@@ -161,7 +166,7 @@ export function normaliseTime(st: HvState): void {
 
 /** The initial state: buildState as `run` does, guests writing every register they use per choice, times normalised. */
 export function initialState(s: ExploreSetup, tracer: HvTracer | null = null): HvState {
-  const st0 = buildState({ arch: s.arch, design: s.design, sched: s.sched, pcpus: s.spec.pcpus, domains: s.domains, seconds: 1, observer: null, tracer, mutations: s.mutations });
+  const st0 = buildState({ arch: s.arch, design: s.design, sched: s.sched, pcpus: s.spec.pcpus, domains: s.domains, seconds: 1, observer: null, tracer, mutations: s.mutations, contract: s.spec.contract });
   const cfg = { ...st0.cfg, profiles: st0.cfg.profiles.map((p, i) => ({ ...p, writesPerSegment: st0.cfg.profileRegs[i].length })) };
   const st: HvState = { ...st0, cfg };
   packState(st);

@@ -7,14 +7,14 @@
  */
 import { Checker, type Violation } from '../check/index.ts';
 import { InputError } from '../base/index.ts';
-import type { HvState, HvTracer } from '../hv/index.ts';
+import { DEFAULT_CONTRACT, type ContractName, type HvState, type HvTracer } from '../hv/index.ts';
 import { applyChoice, choiceToString, parseChoice, type Choice } from '../sim/index.ts';
 import { GUEST_OPS_DEFAULT, enabledFor, initialState, normaliseTime, resolveSpec, type ExploreSetup, type ExploreSpec } from './model.ts';
 
 const MAGIC = 'lazyswitch/explore';
 
 export function specHeader(s: ExploreSpec): string {
-  return `${MAGIC} design=${s.design} arch=${s.arch} sched=${s.sched} pcpus=${s.pcpus} domains=${s.domains} control=${s.control ? 1 : 0} ops=${(s.ops ?? GUEST_OPS_DEFAULT).join(',')}${s.ctl ? ` ctl=${s.ctl.join(',')}` : ''}`;
+  return `${MAGIC} design=${s.design} arch=${s.arch} sched=${s.sched} pcpus=${s.pcpus} domains=${s.domains} control=${s.control ? 1 : 0} ops=${(s.ops ?? GUEST_OPS_DEFAULT).join(',')}${s.ctl ? ` ctl=${s.ctl.join(',')}` : ''}${s.contract && s.contract !== DEFAULT_CONTRACT ? ` contract=${s.contract}` : ''}`;
 }
 
 export function replayString(s: ExploreSpec, trace: string): string {
@@ -40,7 +40,7 @@ export function parseReplay(text: string): ParsedReplay {
   }
   for (const k of ['design', 'arch', 'sched', 'pcpus', 'domains']) if (kv[k] === undefined) throw bad(`the header names no ${k}=`);
   if (!/^\d+$/.test(kv.pcpus)) throw bad(`pcpus=${kv.pcpus} is not a whole number`);
-  const spec: ExploreSpec = { design: kv.design, arch: kv.arch, sched: kv.sched, pcpus: Number(kv.pcpus), domains: kv.domains, control: kv.control !== '0', ...(kv.ops ? { ops: kv.ops.split(',') } : {}), ...(kv.ctl ? { ctl: kv.ctl.split(',') } : {}) };
+  const spec: ExploreSpec = { design: kv.design, arch: kv.arch, sched: kv.sched, pcpus: Number(kv.pcpus), domains: kv.domains, control: kv.control !== '0', ...(kv.ops ? { ops: kv.ops.split(',') } : {}), ...(kv.ctl ? { ctl: kv.ctl.split(',') } : {}), ...(kv.contract ? { contract: kv.contract as ContractName } : {}) };
   const toks = text.slice(bar + 1).trim().split(/\s+/).filter(Boolean);
   const choices = toks.map((t, i) => parseChoice(t, `choice ${i + 1}`));
   return { spec, choices };

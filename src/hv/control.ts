@@ -12,6 +12,10 @@
  * - vcpu_set_affinity(v, mask) (4.0 schedule.c): under the lock set the mask and, if
  *   v->processor is no longer allowed, _VPF_migrating; then vcpu_sleep_nosync(v) and
  *   vcpu_migrate(v), which does nothing while v is_running: contextSaved() finishes it.
+ *
+ * Under the older contracts (hv/contract) the wait also waits for the lock of v's pcpu
+ * (4fb2acfb09), set_affinity is a pause, a move and an unpause (2005 DOM0_PINCPUDOMAIN), and
+ * there is no cpu hotplug.
  */
 import { IPI_FLUSH, IPI_RESCHED } from '../machine/index.ts';
 import { NONE, PHASE, RUNSTATE, vcpuRunnable, type HvState } from './model.ts';
@@ -62,7 +66,15 @@ function sleepNosync(st: HvState, r: number, v: number): void {
 export function controlStart(st: HvState, r: number, op: number, v: number, arg: number): boolean {
   const pc = st.pcpus[r];
   const vc = st.vcpus[v];
+  // do_domctl(): if (!domctl_lock_acquire()) return hypercall_create_continuation(…) (4.x
+  // xen/common/domctl.c). One control operation at a time; a second one returns to its guest and
+  // is retried later (here: it does not happen). Without this two toolstack vcpus pausing each
+  // other would each spin, IRQs on, for the other to stop running — forever. (2005's dom0_op took
+  // a plain spinlock, which can deadlock so; the model uses the later form under every contract.)
+  if (st.pcpus.some((q) => q.ctlOp !== NONE)) return false;
   if (op === CTL.HOTPLUG) {
+    // CPU hotplug came years after the older contracts (hv/contract): the operation is not there.
+    if (!st.cfg.contract.hotplug) return false;
     st.metrics.controlOps++;
     hotplug(st, r, arg % st.pcpus.length);
     return false;
@@ -87,7 +99,7 @@ export function controlStart(st: HvState, r: number, op: number, v: number, arg:
   }
   if (!vc || vc.isIdle || v === pc.current || vc.runstate === RUNSTATE.OFFLINE) return false;
   st.metrics.controlOps++;
-  if (op === CTL.AFFINITY) {
+  if (op === CTL.AFFINITY && st.cfg.contract.deferredMigration) {
     const k = arg % st.pcpus.length;
     vc.affinity = 1 << k;
     if (vc.processor !== k) {
@@ -97,9 +109,12 @@ export function controlStart(st: HvState, r: number, op: number, v: number, arg:
     }
     return false;
   }
+  // getvcpucontext, setvcpucontext — and, under the 2005 rules, set_affinity (DOM0_PINCPUDOMAIN:
+  // vcpu_pause(), move, vcpu_unpause()): pause, wait, sync.
   vc.pauseCount++;
   sleepNosync(st, r, v);
   pc.ctlOp = op;
+  pc.ctlArg = arg;
   pc.ctlTarget = v;
   pc.ctlPaused = [v];
   pc.phase = PHASE.CTL_WAIT;
@@ -148,6 +163,16 @@ function controlFinish(st: HvState, r: number): void {
     // guest must read from now on.
     st.cfg.observer?.onRemoteRead?.(st, r, v);
     freshContext(st, v, st.cfg.arch.hvRegs);
+  } else if (pc.ctlOp === CTL.AFFINITY) {
+    // 2005 (02bf186308 dom0_ops.c DOM0_PINCPUDOMAIN): the vcpu is paused and synced, so it may
+    // move: v->processor changes while it runs nowhere and no pcpu holds its state.
+    const k = pc.ctlArg % st.pcpus.length;
+    vc.affinity = 1 << k;
+    if (vc.processor !== k) {
+      st.cfg.sched.sleep(st, v);
+      vc.processor = k;
+      st.metrics.migrations++;
+    }
   }
   // vcpu_unpause() / domain_unpause()
   for (const t of pc.ctlPaused) {
@@ -157,6 +182,7 @@ function controlFinish(st: HvState, r: number): void {
   }
   pc.ctlOp = NONE;
   pc.ctlTarget = NONE;
+  pc.ctlArg = 0;
   pc.ctlPaused = [];
   // The domctl returns to the toolstack's guest code.
   unwindTo(st, r, 0);

@@ -13,13 +13,20 @@
  *   SWITCH       IRQs off: current = next; the design's state switch; IRQs on
  *   SAVED        contextSaved(prev): prev.isRunning = 0, act on a pending migration; then the
  *                tail: return to next's guest code, or the idle loop
+ *
+ * Under the older contracts (hv/contract; reference §1.1) the same steps carry the rules of
+ * their time: schedule() swaps the running flags under the lock and keeps the lock, IRQs off,
+ * through SWITCH_PREP, SYNC_WAIT and SWITCH (02bf186308); the lock is dropped when
+ * contextSwitch() returns (2005-08) or when the design calls contextSwitchDone() (2006-01-06,
+ * e92cab943b), and SAVED is context_switch_finalise(next), IRQs on.
  */
 import { ENTRY_PATHS, type EntryPathName } from '../arch/index.ts';
+import { invariant } from '../base/index.ts';
 import { copyRegs, IPI_FLUSH, IPI_RESCHED } from '../machine/index.ts';
 import { charge, hvClobber, restoreFrame } from './ops.ts';
 import { callChain, idleDepth, resetStack, unwindTo } from './stack.ts';
 import { controlStart } from './control.ts';
-import { NONE, PHASE, RUNSTATE, unitMask, vcpuRunnable, type HvState } from './model.ts';
+import { NONE, PHASE, RUNSTATE, unitMask, vcpuRunnable, type HvPcpu, type HvState, type Vcpu } from './model.ts';
 
 export const PATH = Object.fromEntries(ENTRY_PATHS.map((p, i) => [p, i])) as Record<EntryPathName, number>;
 const PATH_HYPERCALL = PATH.hypercall;
@@ -146,6 +153,13 @@ export function doSchedule(st: HvState, p: number): void {
   st.cfg.observer?.onPick?.(st, p, next);
   // ASSERT(!next->is_running); next->is_running = 1;  — still under the lock.
   nv.isRunning = true;
+  if (st.cfg.contract.lockAcrossSwitch) {
+    // 02bf186308 __enter_scheduler(): clear_bit(_VCPUF_running, &prev) and set next's, then
+    // context_switch() with the lock still held and IRQs off.
+    pv.isRunning = false;
+    pc.lockHeld = true;
+    pc.lockAt = pc.clock;
+  }
   // A vcpu that blocked itself is already BLOCKED (our _VPF_blocked); one descheduled because it
   // was paused or is migrating stays RUNNABLE here — Xen accounts it as offline, but it is not
   // blocked, and vcpuRunnable() looks at pause_count and migrating separately.
@@ -178,6 +192,7 @@ export function doSyncDone(st: HvState, p: number): void {
  */
 export function startFlushWait(st: HvState, p: number, q: number, phase: number): void {
   const pc = st.pcpus[p];
+  if (pc.lockHeld || st.cfg.mutations?.flushWithIrqsOff) st.cfg.observer?.onFlushIrqsOff?.(st, p, q);
   st.metrics.remoteSyncs++;
   sendIpi(st, p, q, IPI_FLUSH);
   pc.waitPcpu = q;
@@ -214,6 +229,29 @@ export function doSwitchLate(st: HvState, p: number): void {
   st.cfg.design.contextSwitch(st, p, pc.prev, pc.next);
   pc.phase = PHASE.SAVED;
   st.cfg.tracer?.event(st, 'switch', p, pc.prev, pc.next, st.metrics.lazySwitches !== lazyBefore);
+  // context_switch() has returned. 2005-08: schedule() drops the lock now (spin_unlock_irq), then
+  // calls context_switch_finalise(next) — our SAVED step. 2006-01-06: x86 called
+  // context_switch_done() at the end of context_switch(); a design that calls it later says so.
+  const c = st.cfg.contract;
+  if (c.unlockBy === 'schedule' || (c.unlockBy === 'arch' && !st.cfg.design.switchDoneInTail)) scheduleUnlock(st, p, pc.prev);
+}
+
+/**
+ * spin_unlock_irq(&schedule_lock) after a switch, under the contracts that hold it across
+ * contextSwitch (2005-08 from schedule(); 2006-01-06 as context_switch_done()). From here prev
+ * may be touched — its running flag is already clear — so, as contextSaved() under today's
+ * contract, its state must be committed or syncable now: the checker judges invariant 3 here.
+ */
+export function scheduleUnlock(st: HvState, p: number, prev: number): void {
+  const pc = st.pcpus[p];
+  if (!pc.lockHeld) return;
+  if (!st.vcpus[prev].isIdle) {
+    st.cfg.observer?.onContextSaved(st, p, prev);
+    st.cfg.tracer?.event(st, 'saved', p, prev, NONE);
+  }
+  pc.lockHeld = false;
+  st.metrics.lockHolds++;
+  st.metrics.lockHoldCycles += pc.clock - pc.lockAt;
 }
 
 /** Switch-out statistics for usedUnitFraction: did prev write a unit since it was switched in? */
@@ -270,6 +308,14 @@ function measureExposure(st: HvState, p: number, v: number, len: number, disable
  * syncable, then act on a migration requested while it was running.
  */
 export function contextSaved(st: HvState, p: number, prev: number): void {
+  const c = st.cfg.contract;
+  if (c.lockAcrossSwitch) {
+    // The older contracts have no context_saved(): prev's flag was cleared under the lock. A
+    // design that releases the lock itself under 2006-01-06 calls us where it is safe to: that
+    // is its context_switch_done(). Under 2005-08 schedule() already dropped the lock.
+    if (c.unlockBy === 'arch' && st.cfg.design.switchDoneInTail) scheduleUnlock(st, p, prev);
+    return;
+  }
   const pv = st.vcpus[prev];
   if (pv.isIdle) {
     pv.isRunning = false;
@@ -289,6 +335,7 @@ export function doSaved(st: HvState, p: number): void {
   pc.next = NONE;
   if (st.cfg.design.tail) st.cfg.design.tail(st, p, prev);
   else defaultTail(st, p, prev);
+  invariant(!st.pcpus[p].lockHeld, `${st.cfg.design.name}'s schedule tail on pcpu ${p} never released the schedule lock (switchDoneInTail without a contextSaved() call)`);
 }
 
 /**
@@ -314,6 +361,27 @@ export function tailDone(st: HvState, p: number): void {
   armTimer(st, p);
   if (pc.softirq && exitRunsSoftirqs(st, p)) pc.phase = PHASE.SOFTIRQ;
   else exitToGuest(st, p);
+}
+
+/**
+ * Whether pcpu pc has interrupts disabled between two steps: while it holds its schedule lock
+ * across a switch (spin_lock_irq; 2005-08 and 2006-01-06), or spinning for a flush sent with
+ * IRQs off (the mutation 89e23317ba forbids). Interrupts, IPIs and timers wait until they are on.
+ */
+export function irqsOff(st: HvState, pc: HvPcpu): boolean {
+  return pc.lockHeld || (st.cfg.mutations?.flushWithIrqsOff === true && (pc.phase === PHASE.SYNC_WAIT || pc.phase === PHASE.CTL_SYNC));
+}
+
+/**
+ * vcpu_sleep_sync()'s wait is over for v: it is not running — and, under the contracts that hold
+ * the lock across the switch, its pcpu's schedule lock is free too (4fb2acfb09: "Synchronous
+ * pause should not only wait for the running flag to clear, but also for the scheduler lock to
+ * be released").
+ */
+export function sleepSyncDone(st: HvState, vc: Vcpu): boolean {
+  if (vc.isRunning) return false;
+  if (!st.cfg.contract.lockAcrossSwitch || st.cfg.mutations?.sleepSyncIgnoresLock) return true;
+  return !st.pcpus[vc.processor].lockHeld;
 }
 
 /** Acknowledge a flush IPI from `from`: its sender stops spinning. */

@@ -13,6 +13,7 @@ import type { CFrame, Pcpu, RegStore } from '../machine/index.ts';
 import type { GuestProfile } from '../guest/index.ts';
 import type { SwitchDesign } from './switch/types.ts';
 import type { Scheduler } from './sched/types.ts';
+import type { Contract } from './contract.ts';
 
 /** Where a pcpu stands between two atomic steps. IRQs are enabled at every boundary. */
 export const PHASE = {
@@ -60,6 +61,14 @@ export interface HvPcpu extends Pcpu {
   ackAt: number;
   /** SCHEDULE_SOFTIRQ pending. */
   softirq: boolean;
+  /**
+   * This pcpu holds its own schedule lock across a switch, with IRQs off — only under the
+   * contracts of 2005-08 and 2006-01-06 (hv/contract); under today's the lock never outlives the
+   * schedule() step. Set by schedule() when it picks next != prev, cleared by scheduleUnlock().
+   */
+  lockHeld: boolean;
+  /** When the lock was taken (for metrics.lockHoldCycles). */
+  lockAt: number;
   /** The current hypervisor activation came from guest code through this entry path (NONE: from idle). */
   entryPath: number;
   /** Next hypervisor timer deadline (min of the scheduler tick and the slice end), in cycles. */
@@ -79,6 +88,8 @@ export interface HvPcpu extends Pcpu {
   /** The control operation this pcpu is carrying out (CTL_* in hv/control), its target vcpu. */
   ctlOp: number;
   ctlTarget: number;
+  /** Its argument (set_affinity's pcpu, under the 2005 rules where the move waits for the pause). */
+  ctlArg: number;
   /** Targets still to wait for and sync (domain operations), and every vcpu it paused. */
   ctlQueue: number[];
   ctlPaused: number[];
@@ -196,6 +207,9 @@ export interface Metrics {
   /** Switch-outs of a guest vcpu on an architecture with units, and how many had used a unit since switched in. */
   unitSwitchOuts: number;
   unitUsedSwitchOuts: number;
+  /** Switches during which the schedule lock was held across contextSwitch (2005-08, 2006-01-06), and the cycles it was held, IRQs off. */
+  lockHolds: number;
+  lockHoldCycles: number;
   /** unitUsedSwitchOuts / unitSwitchOuts (0 when none): the statistic behind Xen's removal of lazy FPU (70a6abd2cd). */
   usedUnitFraction: number;
 }
@@ -205,6 +219,8 @@ export interface HvConfig {
   readonly arch: Arch;
   readonly design: SwitchDesign;
   readonly sched: Scheduler;
+  /** The generation of the scheduler/context-switch interface this run follows (hv/contract). */
+  readonly contract: Contract;
   readonly profiles: readonly GuestProfile[];
   /** Per entry path index: the registers the design's entry stub saves, their words, and what C code then clobbers. */
   readonly entrySaves: readonly Int32Array[];
@@ -250,6 +266,8 @@ export interface Mutations {
   savedIgnoresMigration?: boolean;
   /** set_current() and the curr_vcpu check with an IRQ window between them (before 89e23317ba). */
   setCurrentIrqsOn?: boolean;
+  /** vcpu_sleep_sync() waits for the running flag only, not for the schedule lock (02bf186308 before 4fb2acfb09; 2005-08 and 2006-01-06 contracts). */
+  sleepSyncIgnoresLock?: boolean;
 }
 
 export interface HvState {
@@ -287,6 +305,11 @@ export interface HvObserver {
   onSyncLocal?(st: HvState, p: number): void;
   /** domain_destroy is about to reuse vcpu v's slot: no pcpu may still hold its state. */
   onDestroy?(st: HvState, p: number, v: number): void;
+  /**
+   * Pcpu p is about to send a flush IPI to q and spin for it with interrupts disabled: what
+   * flush_area_mask()'s ASSERT(local_irq_is_enabled()) forbids (invariant 10).
+   */
+  onFlushIrqsOff?(st: HvState, p: number, q: number): void;
   /** The pcpus listed spin forever: each waits for an acknowledgement no one can send. */
   onDeadlock?(st: HvState, pcpus: number[]): void;
 }
@@ -319,6 +342,8 @@ export function newMetrics(): Metrics {
     unitSwitchOuts: 0,
     unitUsedSwitchOuts: 0,
     usedUnitFraction: 0,
+    lockHolds: 0,
+    lockHoldCycles: 0,
   };
 }
 

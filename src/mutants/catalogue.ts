@@ -4,7 +4,7 @@
  * from, and the scenario that exposes it; `lazyswitch mutants` runs them all against the random
  * driver with a fixed budget and reports whether the checker caught each one.
  */
-import type { Mutations, Scheduler, SwitchDesign } from '../hv/index.ts';
+import type { ContractName, Mutations, Scheduler, SwitchDesign } from '../hv/index.ts';
 import { credit, makeCredit } from '../hv/sched/credit/credit.ts';
 import { eager } from '../hv/switch/eager/index.ts';
 import { xenX86Lazy } from '../hv/switch/xen-x86-lazy/index.ts';
@@ -25,6 +25,8 @@ export interface Mutant {
   pcpus: number;
   controlHz: number;
   mutations?: Mutations;
+  /** The scheduler-interface generation it runs under (default today's). */
+  contract?: ContractName;
 }
 
 /** The scenario most mutants need: I/O-bound vcpus that block, wake and migrate, on 4 pcpus, credit. */
@@ -192,6 +194,17 @@ export const MUTANTS: readonly Mutant[] = (
     },
     domains: 'int*2,' + IO,
     controlHz: 4000,
+  },
+  {
+    name: 'sleep-sync-ignores-lock',
+    description: "under the 2005-08 contract, vcpu_sleep_sync() waits for the running flag only: the flag is cleared under the lock before context_switch(), so a reader proceeds while prev's registers are still being saved",
+    history: '4fb2acfb09 (2005-08-26, the day after the seed post): "Synchronous pause should not only wait for the running flag to clear, but also for the scheduler lock to be released"',
+    arch: 'x86-64',
+    design: eager,
+    domains: 'int*2,' + IO,
+    controlHz: 4000,
+    contract: '2005-08',
+    mutations: { sleepSyncIgnoresLock: true },
   },
   {
     name: 'ppc-naive-volatile',

@@ -37,6 +37,7 @@ export function runMutant(m: Mutant, seconds: number, maxSteps: number, seed: nu
     seed,
     controlHz: m.controlHz,
     mutations: m.mutations,
+    contract: m.contract,
     maxSteps,
     stopAtFirstViolation: true,
   });

@@ -7,3 +7,4 @@ export * from './ftrace-text.ts';
 export * from './trace-event-check.ts';
 export * from './replay-report.ts';
 export * from './explain.ts';
+export * from './contract-matrix.ts';

@@ -16,6 +16,8 @@ export interface RunDocument {
     seconds: number;
     seed: number;
     controlHz: number;
+    /** The scheduler-interface generation (hv/contract). */
+    contract?: string;
   };
   results: RunResult[];
   skipped?: { design: string; arch: string; reason: string }[];

@@ -10,7 +10,7 @@ import { UnsupportedError } from '../base/index.ts';
 import { newPcpu, newRegStore } from '../machine/index.ts';
 import { PROFILES, profileIndex, profileRegs } from '../guest/index.ts';
 import { NONE, PHASE, RUNSTATE, newMetrics, type HvConfig, type HvPcpu, type HvState, type Vcpu, type Domain, type HvObserver, type HvTracer, type Mutations } from '../hv/index.ts';
-import { callChain, type SwitchDesign, type Scheduler } from '../hv/index.ts';
+import { callChain, CONTRACTS, DEFAULT_CONTRACT, type ContractName, type SwitchDesign, type Scheduler } from '../hv/index.ts';
 import type { DomainSpec } from '../scenario/index.ts';
 
 export interface BuildOptions {
@@ -23,6 +23,8 @@ export interface BuildOptions {
   observer?: HvObserver | null;
   tracer?: HvTracer | null;
   mutations?: Mutations;
+  /** The scheduler-interface generation (hv/contract); default today's, 2006-01-07. */
+  contract?: ContractName;
 }
 
 const TICK_MS = 10;
@@ -36,6 +38,7 @@ export function buildState(o: BuildOptions): HvState {
     arch,
     design: o.design,
     sched: o.sched,
+    contract: CONTRACTS[o.contract ?? DEFAULT_CONTRACT],
     profiles: PROFILES,
     entrySaves,
     entryWords: entrySaves.map((s) => arch.words(s)),
@@ -83,6 +86,8 @@ export function buildState(o: BuildOptions): HvState {
       waitPcpu: NONE,
       ackAt: NONE,
       softirq: true,
+      lockHeld: false,
+      lockAt: 0,
       entryPath: NONE,
       timerAt: Infinity,
       nextTick: 0,
@@ -93,6 +98,7 @@ export function buildState(o: BuildOptions): HvState {
       pendingNvTo: NONE,
       ctlOp: NONE,
       ctlTarget: NONE,
+      ctlArg: 0,
       ctlQueue: [],
       ctlPaused: [],
       unitEnabled: ~0,

@@ -9,7 +9,7 @@
  * Choice it produces, so a run is exactly reproducible from the seed or the choices.
  */
 import { Rng } from '../base/index.ts';
-import { GUEST_OP, NONE, PHASE, RUNSTATE, type HvPcpu, type HvState } from '../hv/index.ts';
+import { GUEST_OP, NONE, PHASE, RUNSTATE, irqsOff, type HvState } from '../hv/index.ts';
 import { applyChoice, canRun } from './step.ts';
 import type { Choice } from './choice.ts';
 
@@ -45,16 +45,11 @@ function wakeDue(st: HvState, p: number, t: number): number {
   return best;
 }
 
-/** Whether pcpu p takes interrupts now: always, except spinning for a flush sent with IRQs off (a mutation). */
-function irqsOn(st: HvState, pc: HvPcpu): boolean {
-  return !(st.cfg.mutations?.flushWithIrqsOff && (pc.phase === PHASE.SYNC_WAIT || pc.phase === PHASE.CTL_SYNC));
-}
-
 /** When pcpu p next has something to do (Infinity: nothing until another pcpu acts). */
 function nextTime(st: HvState, p: number): number {
   const pc = st.pcpus[p];
   if (pc.phase === PHASE.GUEST || canRun(pc, st)) return pc.clock;
-  if (!irqsOn(st, pc)) return Infinity;
+  if (irqsOff(st, pc)) return Infinity;
   let t = Math.min(pc.ipis.length ? pc.ipis[0].at : Infinity, pc.timerAt);
   if (pc.phase === PHASE.IDLE) t = Math.min(t, minWake(st, p));
   // A pcpu spinning in the hypervisor (flush or pause wait) still takes its interrupts.
@@ -153,10 +148,12 @@ function drawWork(st: HvState, v: number, rng: Rng, controlHz: number): GuestWor
 
 function chooseFor(st: HvState, p: number, t: number, work: (GuestWork | null)[], vrng: Rng[], end: number, controlHz: number): Choice {
   const pc = st.pcpus[p];
-  if (pc.ipis.length && pc.ipis[0].at <= t && irqsOn(st, pc)) return { k: 'ipi', p };
-  if (pc.timerAt <= t) return { k: 'timer', p };
-  const w = wakeDue(st, p, t);
-  if (w !== NONE) return { k: 'wake', v: w };
+  if (!irqsOff(st, pc)) {
+    if (pc.ipis.length && pc.ipis[0].at <= t) return { k: 'ipi', p };
+    if (pc.timerAt <= t) return { k: 'timer', p };
+    const w = wakeDue(st, p, t);
+    if (w !== NONE) return { k: 'wake', v: w };
+  }
   if (canRun(pc, st)) return { k: 'run', p };
   // Guest code runs until its next event of its own, or until the pcpu's next interrupt.
   const v = pc.current;

@@ -4,7 +4,7 @@
  * the other.
  */
 import { Checker, type Violation } from '../check/index.ts';
-import type { Metrics, HvState } from '../hv/index.ts';
+import { designFor, type Metrics, type HvState } from '../hv/index.ts';
 import { buildState, type BuildOptions } from './build.ts';
 import { drive } from './driver.ts';
 import type { Choice } from './choice.ts';
@@ -23,6 +23,10 @@ export type ResultMetrics = Metrics & {
 export interface RunResult {
   design: string;
   arch: string;
+  /** The scheduler-interface generation it ran under (hv/contract). */
+  contract: string;
+  /** The design's own form for that contract, when it ran one (e.g. xen-x86-lazy-2005). */
+  form?: string;
   violations: Violation[];
   violationCount: number;
   violationsByInvariant: Record<string, number>;
@@ -49,12 +53,14 @@ export function summarise(st: HvState, steps: number, checker: Checker | null): 
   return {
     design: st.cfg.design.name,
     arch: st.cfg.arch.name,
+    contract: st.cfg.contract.name,
     violations: checker ? checker.violations : [],
     violationCount: checker ? checker.total : 0,
     violationsByInvariant: checker ? { ...checker.counts } : {},
     metrics: {
       ...structuredClone(m),
       cycles: Math.round(m.cycles),
+      lockHoldCycles: Math.round(m.lockHoldCycles),
       cyclesBy: Object.fromEntries(Object.entries(m.cyclesBy).map(([k, v]) => [k, Math.round(v)])) as Metrics['cyclesBy'],
       overheadPct: Number(((100 * m.cycles) / (st.cfg.endCycles * st.pcpus.length)).toFixed(4)),
       steps,
@@ -65,7 +71,8 @@ export function summarise(st: HvState, steps: number, checker: Checker | null): 
 
 export function runOne(o: RunOptions): RunResult {
   const checker = o.checker === false ? null : new Checker();
-  const st = buildState({ ...o, observer: checker });
+  const design = designFor(o.design, o.contract);
+  const st = buildState({ ...o, design, observer: checker });
   const steps = drive(st, {
     seed: o.seed,
     controlHz: o.controlHz,
@@ -75,5 +82,7 @@ export function runOne(o: RunOptions): RunResult {
     stop: o.stopAtFirstViolation && checker ? () => checker.total > 0 : undefined,
   });
   o.onDone?.(st);
-  return summarise(st, steps, checker);
+  const r = summarise(st, steps, checker);
+  if (design !== o.design) return { ...r, design: o.design.name, form: design.name };
+  return r;
 }

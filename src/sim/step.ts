@@ -5,7 +5,7 @@
  */
 import { invariant } from '../base/index.ts';
 import { cloneRegStore, clonePcpuHw, cloneCFrame } from '../machine/index.ts';
-import { NONE, PHASE, RUNSTATE, doGuest, doIpi, doSaved, doDeferredSync, doSchedule, doControlWait, doControlSync, doSwitch, doSwitchLate, doSwitchPrep, doSyncDone, doTimer, doWake, type HvPcpu, type HvState } from '../hv/index.ts';
+import { CTL, NONE, PHASE, RUNSTATE, irqsOff, sleepSyncDone, doGuest, doIpi, doSaved, doDeferredSync, doSchedule, doControlWait, doControlSync, doSwitch, doSwitchLate, doSwitchPrep, doSyncDone, doTimer, doWake, type HvPcpu, type HvState } from '../hv/index.ts';
 import type { Choice } from './choice.ts';
 
 /** Whether pcpu p has a hypervisor step to take (a `run` choice). A control operation's wait needs `st`. */
@@ -22,7 +22,7 @@ export function canRun(pc: HvPcpu, st?: HvState): boolean {
     case PHASE.IDLE:
       return pc.deferredAcks.length > 0;
     case PHASE.CTL_WAIT:
-      return st !== undefined && !st.vcpus[pc.ctlTarget].isRunning;
+      return st !== undefined && sleepSyncDone(st, st.vcpus[pc.ctlTarget]);
     case PHASE.CTL_SYNC:
       return pc.ackAt !== NONE;
     default:
@@ -60,7 +60,7 @@ export function applyChoice(st: HvState, c: Choice): void {
           doDeferredSync(st, c.p);
           break;
         case PHASE.CTL_WAIT:
-          invariant(!st.vcpus[pc.ctlTarget].isRunning, `pcpu ${c.p} cannot finish vcpu_sleep_sync while its target is_running`);
+          invariant(sleepSyncDone(st, st.vcpus[pc.ctlTarget]), `pcpu ${c.p} cannot finish vcpu_sleep_sync while its target is_running (or, before 2006-01-07, its pcpu holds the schedule lock)`);
           doControlWait(st, c.p);
           break;
         case PHASE.CTL_SYNC:
@@ -78,6 +78,7 @@ export function applyChoice(st: HvState, c: Choice): void {
       break;
     case 'timer':
       invariant(st.pcpus[c.p].timerAt !== Infinity, `timer choice on pcpu ${c.p} whose timer is not armed`);
+      invariant(!irqsOff(st, st.pcpus[c.p]), `timer choice on pcpu ${c.p} while its interrupts are off`);
       doTimer(st, c.p);
       break;
     case 'wake':
@@ -86,6 +87,7 @@ export function applyChoice(st: HvState, c: Choice): void {
       break;
     case 'ipi':
       invariant(st.pcpus[c.p].ipis.length > 0, `ipi choice on pcpu ${c.p} with no IPI pending`);
+      invariant(!irqsOff(st, st.pcpus[c.p]), `ipi choice on pcpu ${c.p} while its interrupts are off`);
       doIpi(st, c.p);
       break;
   }
@@ -139,14 +141,24 @@ export function enabled(st: HvState, o: EnabledOptions = {}): Choice[] {
           }
         }
         // CTL_HOTPLUG (3): take pcpu q offline or back online; it has no target vcpu.
-        if (ops.includes(3)) for (let q = 0; q < P; q++) out.push({ k: 'guest', p, len: 1, op: OP_CONTROL, arg: 0, irq: 3 | (q << 4) });
+        if (ops.includes(3) && st.cfg.contract.hotplug) for (let q = 0; q < P; q++) out.push({ k: 'guest', p, len: 1, op: OP_CONTROL, arg: 0, irq: 3 | (q << 4) });
+        // CTL_DOMAIN_PAUSE (4), CTL_DOMAIN_DESTROY (5): every vcpu of domain d (not the caller's own domain 0).
+        for (const op of [4, 5]) if (ops.includes(op)) for (let d = 1; d < st.domains.length; d++) out.push({ k: 'guest', p, len: 1, op: OP_CONTROL, arg: 0, irq: op | (d << 4) });
       }
     }
+    // Interrupts wait while the pcpu has them disabled (a lock held across a switch before
+    // 2006-01-07; a flush spin with IRQs off, the mutation).
+    if (irqsOff(st, pc)) continue;
     if (pc.timerAt !== Infinity && (o.timers !== 'guest' || pc.phase === PHASE.GUEST)) out.push({ k: 'timer', p });
     if (pc.ipis.length) out.push({ k: 'ipi', p });
   }
-  for (const v of st.vcpus) if (v.runstate === RUNSTATE.BLOCKED && v.wakeAt !== Infinity) out.push({ k: 'wake', v: v.id });
+  for (const v of st.vcpus) if (v.runstate === RUNSTATE.BLOCKED && v.wakeAt !== Infinity && !irqsOff(st, st.pcpus[wakeTarget(st, v.wakePcpu)])) out.push({ k: 'wake', v: v.id });
   return out;
+}
+
+/** The pcpu an I/O completion meant for pcpu q interrupts (doWake: routed away from an offline one). */
+function wakeTarget(st: HvState, q: number): number {
+  return st.pcpus[q].online ? q : st.pcpus.find((x) => x.online)!.id;
 }
 
 /** Deep copy of the state; configuration is shared by reference. */
@@ -334,7 +346,7 @@ export function canonicalWords(st: HvState, out: WordBuf, ren: Renaming = identi
     out.push(mapId(ren.v, p.prev), V);
     out.push(mapId(ren.v, p.next), V);
     out.push(mapId(ren.p, p.waitPcpu), Q);
-    out.push((p.ackAt === NONE ? 0 : 1) | (p.softirq ? 2 : 0) | (p.timerAt === Infinity ? 0 : 4) | (p.online ? 8 : 0));
+    out.push((p.ackAt === NONE ? 0 : 1) | (p.softirq ? 2 : 0) | (p.timerAt === Infinity ? 0 : 4) | (p.online ? 8 : 0) | (p.lockHeld ? 16 : 0));
     out.push(p.entryPath);
     out.push(p.ptbase);
     // Lazy FP/vector units: which are enabled here, and whose values they hold.
@@ -352,6 +364,8 @@ export function canonicalWords(st: HvState, out: WordBuf, ren: Renaming = identi
     out.push(mapId(ren.v, p.pendingNvTo), V);
     out.push(p.ctlOp);
     out.push(mapId(ren.v, p.ctlTarget), V);
+    if (p.ctlOp === CTL.AFFINITY) out.push(mapId(ren.p, p.ctlArg), Q);
+    else out.push(0);
     out.push(p.ctlQueue.length);
     for (const v of p.ctlQueue) out.push(mapId(ren.v, v), V);
     out.push(p.ctlPaused.length);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateTraceEvents } from '../../src/report/index.ts';
-import { getDesign } from '../../src/hv/index.ts';
+import { DEFAULT_CONTRACT, getDesign, writtenFor } from '../../src/hv/index.ts';
 import { TRC_SCHED_SWITCH, TRC_TRACE_CPU_CHANGE, XEN_IDLE_DOMID } from '../../src/trace/index.ts';
 
 const BIN = new URL('../../bin/lazyswitch.mjs', import.meta.url).pathname;
@@ -51,7 +51,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 // Designs kept broken on purpose (SwitchDesign.broken, e.g. ppc-naive-volatile) must be caught on
 // the real schedules too; every other design must replay them with 0 violations.
 const list = JSON.parse(cli('list', '--json').out) as { designs: { name: string; archs: string[] }[] };
-const correct = (design: string) => !getDesign(design).broken;
+// Correct under today's contract, the one traces replay under (xen-x86-lazy-2005 is written for 2005's).
+const correct = (design: string) => !getDesign(design).broken && writtenFor(getDesign(design)).includes(DEFAULT_CONTRACT);
 
 describe.each([
   { file: 'juno_idle_shell_6cpu_tracecmd_raw.txt', format: 'trace-cmd-raw', cpus: 6 },
@@ -76,7 +77,8 @@ describe.each([
       for (const k of ['switches', 'lazySwitches', 'wordsSaved', 'wordsRestored', 'bytesMoved', 'ipis', 'addressSpaceSwitches', 'cycles', 'overheadPct']) expect(typeof res.metrics[k]).toBe('number');
       expect(res.metrics.switches).toBe(total);
       if (correct(res.design)) expect(res.violations, `${res.design}/${res.arch}`).toEqual([]);
-      else expect(res.violationCount, `${res.design}/${res.arch}`).toBeGreaterThan(0);
+      else if (getDesign(res.design).broken) expect(res.violationCount, `${res.design}/${res.arch}`).toBeGreaterThan(0);
+      // A design written for an older contract only (xen-x86-lazy-2005) is a what-if here: no claim.
     }
     expect(doc.results.find((x: any) => x.design === 'xen-x86-lazy').metrics.lazySwitches).toBeGreaterThan(0);
   });

@@ -11,6 +11,8 @@ import { runOne, buildState, drive, step, cloneState, hashState, enabled } from 
 import { parseDomains } from '../../scenario/index.ts';
 import { PROFILES } from '../../guest/index.ts';
 import type { SwitchDesign } from './types.ts';
+import { writtenFor } from './registry.ts';
+import { DEFAULT_CONTRACT } from '../contract.ts';
 
 export interface DesignConformance {
   design: SwitchDesign;
@@ -44,9 +46,11 @@ export function runDesignConformance({ design, broken = Boolean(design.broken) }
         }
       });
 
+      // Under every contract it is written for (a broken design: today's, where it is caught).
+      for (const contract of broken ? [DEFAULT_CONTRACT] : writtenFor(design))
       for (const sched of ['credit', 'rr']) {
-        it(`${broken ? 'is caught' : 'keeps every invariant'} on ${arch} with ${sched} (io-heavy, 4 pcpus)`, () => {
-          const r = runOne({ arch: getArch(arch), design, sched: getScheduler(sched), pcpus: 4, domains: parseDomains('io*6,vector*2'), seconds: 0.3, seed: 7 });
+        it(`${broken ? 'is caught' : 'keeps every invariant'} on ${arch} with ${sched} under the ${contract} contract (io-heavy, 4 pcpus)`, () => {
+          const r = runOne({ arch: getArch(arch), design, sched: getScheduler(sched), pcpus: 4, domains: parseDomains('io*6,vector*2'), seconds: 0.3, seed: 7, contract });
           expect(r.metrics.switches).toBeGreaterThan(100);
           if (broken) expect(r.violationCount).toBeGreaterThan(0);
           else expect(r.violations).toEqual([]);
@@ -56,9 +60,9 @@ export function runDesignConformance({ design, broken = Boolean(design.broken) }
         });
       }
 
-      if (!broken) {
-        it(`keeps every invariant with control operations on: pause, getvcpucontext, setvcpucontext, migration (${arch})`, () => {
-          const r = runOne({ arch: getArch(arch), design, sched: getScheduler('credit'), pcpus: 4, domains: parseDomains('int*2,io*4,fp*2'), seconds: 0.2, seed: 5, controlHz: 3000 });
+      if (!broken) for (const contract of writtenFor(design)) {
+        it(`keeps every invariant with control operations on: pause, getvcpucontext, setvcpucontext, migration (${arch}, ${contract})`, () => {
+          const r = runOne({ arch: getArch(arch), design, sched: getScheduler('credit'), pcpus: 4, domains: parseDomains('int*2,io*4,fp*2'), seconds: 0.2, seed: 5, controlHz: 3000, contract });
           expect(r.metrics.controlOps).toBeGreaterThan(50);
           expect(r.violations).toEqual([]);
         });
@@ -80,8 +84,8 @@ export function runDesignConformance({ design, broken = Boolean(design.broken) }
         expect(hashState(cloneState(st))).toBe(before);
       });
 
-      if (!broken) {
-        it(`holds on random scenarios (fast-check, ${arch})`, () => {
+      if (!broken) for (const contract of writtenFor(design)) {
+        it(`holds on random scenarios (fast-check, ${arch}, ${contract})`, () => {
           fc.assert(
             fc.property(
               fc.integer({ min: 1, max: 5 }),
@@ -97,11 +101,12 @@ export function runDesignConformance({ design, broken = Boolean(design.broken) }
                   domains: doms.map(([profile, vcpus]) => ({ profile, vcpus, weight: 256, cap: 0 })),
                   seconds: 0.02,
                   seed,
+                  contract,
                 });
                 expect(r.violations).toEqual([]);
               },
             ),
-            { numRuns: 25, seed: 42 },
+            { numRuns: Math.ceil(25 / writtenFor(design).length), seed: 42 },
           );
         });
       }

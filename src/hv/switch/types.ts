@@ -15,6 +15,7 @@
  */
 import type { Arch, EntryPathName } from '../../arch/index.ts';
 import type { HvState } from '../model.ts';
+import type { ContractName } from '../contract.ts';
 
 export interface SwitchDesign {
   /** Registry key, folder name and CLI value. */
@@ -28,6 +29,24 @@ export interface SwitchDesign {
    * Such designs still run everywhere; tables mark them.
    */
   readonly broken?: string;
+  /**
+   * The generations of the scheduler interface (hv/contract) the design is written for. Absent:
+   * today's only ('2006-01-07'). It runs under every contract; under one it is not written for,
+   * the run is a what-if and tables say so.
+   */
+  readonly contracts?: readonly ContractName[];
+  /**
+   * Its natural form under an older contract: the name of another built-in design (xen-x86-lazy's
+   * 2005 form is xen-x86-lazy-2005). Selecting that contract runs the form instead.
+   */
+  readonly forms?: Partial<Record<ContractName, string>>;
+  /**
+   * Under 2006-01-06 (e92cab943b) the architecture drops the schedule lock by calling
+   * context_switch_done(). True: this design's tail makes that call where it calls contextSaved()
+   * (after it has committed prev — the seed's assembly exit path); the lock and IRQs-off last
+   * until then. Absent: the core calls it as soon as contextSwitch() returns (x86's placement).
+   */
+  readonly switchDoneInTail?: boolean;
   /** True when the design can run on `arch`, or the reason it cannot. */
   supports(arch: Arch): true | string;
   /**
@@ -68,8 +87,11 @@ export interface SwitchDesign {
   /** Commit what syncLocal deferred; runs as the idle pcpu's next step. The core then acknowledges. */
   serveDeferredSync?(st: HvState, p: number): void;
   /**
-   * schedule_tail, after the state switch: must call contextSaved(st, p, prev) exactly once, set
-   * the stack up for `current`, then call tailDone(st, p). Absent: contextSaved(prev), then
+   * schedule_tail, after the state switch: must call contextSaved(st, p, prev) exactly once — at
+   * the point where prev's state is committed or syncable — set the stack up for `current`, then
+   * call tailDone(st, p). The core gives that call the meaning of the selected contract:
+   * context_saved(prev) today; context_switch_done() under 2006-01-06 for a design that sets
+   * switchDoneInTail; nothing under 2005-08, where schedule() dropped the lock already. Absent: contextSaved(prev), then
    * reset_stack_and_jump() to the exit path (or into the idle loop) — x86 and PowerPC Xen.
    */
   tail?(st: HvState, p: number, prev: number): void;

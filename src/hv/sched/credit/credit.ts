@@ -147,7 +147,8 @@ function doSchedule(st: HvState, p: number, now: number, opts: CreditOptions): D
       return { next, slice };
     }
     // csched_load_balance: look for better work on peers (only vcpus not in their scheduling tail).
-    for (let k = 1; k < st.pcpus.length; k++) {
+    // Not under the older contracts: no scheduler of 2005 moved work between pcpus (hv/contract).
+    for (let k = 1; st.cfg.contract.loadBalancing && k < st.pcpus.length; k++) {
       const peer = (p + k) % st.pcpus.length;
       const pq = d.runq[peer];
       for (let i = 0; i < pq.length; i++) {

@@ -56,8 +56,9 @@ export const rr: Scheduler = {
       q.splice(i, 1);
       return { next: v.id, slice };
     }
-    // Nothing local: steal the first migratable vcpu from a peer.
-    for (let k = 1; k < st.pcpus.length; k++) {
+    // Nothing local: steal the first migratable vcpu from a peer (not under the older
+    // contracts: no scheduler of 2005 moved work between pcpus, hv/contract).
+    for (let k = 1; st.cfg.contract.loadBalancing && k < st.pcpus.length; k++) {
       const peer = (p + k) % st.pcpus.length;
       const pq = d.runq[peer];
       for (let i = 0; i < pq.length; i++) {

@@ -14,6 +14,8 @@ export const eager: SwitchDesign = {
   name: 'eager',
   summary: 'full save on every entry; save prev and load next on every switch (the reference)',
   cites: ['xen/arch/powerpc/domain.c context_switch() (9e07a06f9b)', 'xen/arch/x86/domain.c __context_switch()'],
+  // Everything is committed before context_switch() returns: what every generation asks.
+  contracts: ['2005-08', '2006-01-06', '2006-01-07'],
   supports: () => true,
   entrySaves: (arch) => arch.hvRegs,
   contextSwitch(st, p, prev, next) {

@@ -12,6 +12,9 @@ import { xenX86Lazy } from '../xen-x86-lazy/index.ts';
 
 export const fpuEager: SwitchDesign = {
   ...xenX86Lazy,
+  // Xen of 2026: today's contract; xen-x86-lazy's 2005 form is not this design's.
+  contracts: ['2006-01-07'],
+  forms: {},
   name: 'fpu-eager',
   summary: 'FP/vector units saved and restored on every real switch, never disabled (Xen master, 70a6abd2cd)',
   cites: [

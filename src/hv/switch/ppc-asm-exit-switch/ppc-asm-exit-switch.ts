@@ -24,6 +24,13 @@ import { ackDeferred, contextSaved, tailDone } from '../../core.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
 import { supportsPpc, volatileOnlyEntry } from '../ppc-support.ts';
 
+/** This pcpu runs idle with another vcpu's state still loaded. */
+function holdsLazily(st: HvState, p: number): boolean {
+  const pc = st.pcpus[p];
+  const held = pc.loaded[0];
+  return held !== pc.current && !st.vcpus[held].isIdle;
+}
+
 function nonHvClasses(st: HvState) {
   return st.cfg.arch.classes.filter((c) => !c.hvUses);
 }
@@ -32,6 +39,12 @@ export const ppcAsmExitSwitch: SwitchDesign = {
   name: 'ppc-asm-exit-switch',
   summary: "the seed's design: volatile-only entry; nonvolatiles swapped on the assembly exit path; lazy idle with deferred sync",
   cites: ['seed: xen-devel "lazy context switching", Hollis Blanchard, 2005-08-25', 'msg01096 (reference §3.5)', 'xen/arch/x86/domain.c lazy branch and dirty pull, for the lazy part'],
+  // The post asked whether this design fits the 2005-08 interface; it does not (prev is touchable
+  // once context_switch() returns, and its nonvolatiles are still in C frames). e92cab943b's
+  // context_switch_done() lets it drop the lock from its exit path, and today's context_saved()
+  // is the same call under another name: it is written for those two.
+  contracts: ['2006-01-06', '2006-01-07'],
+  switchDoneInTail: true,
   supports: supportsPpc,
   entrySaves: volatileOnlyEntry,
   dirtyElsewhere(st, p, next) {
@@ -95,7 +108,9 @@ export const ppcAsmExitSwitch: SwitchDesign = {
       pc.pendingNvTo = NONE;
     }
     contextSaved(st, p, prev);
-    ackDeferred(st, p);
+    // Flushes that came in mid-switch can be acknowledged now — unless this pcpu still lazily
+    // holds a vcpu (we switched to idle): its sync is the idle loop's to serve (serveDeferredSync).
+    if (!holdsLazily(st, p)) ackDeferred(st, p);
     if (pc.current === pc.idle) callChain(st, p, a.cframes.idle);
     tailDone(st, p);
   },
@@ -104,7 +119,7 @@ export const ppcAsmExitSwitch: SwitchDesign = {
     // Mid-switch, or lazily holding a vcpu under idle: its nonvolatiles are in C frames that an
     // interrupt handler cannot reach. Only the way back to assembly can commit them.
     if (pc.pendingNvFrom !== NONE) return 'defer';
-    if (pc.loaded[0] !== pc.current && !st.vcpus[pc.loaded[0]].isIdle) return 'defer';
+    if (holdsLazily(st, p)) return 'defer';
     return false;
   },
   serveDeferredSync(st, p) {

@@ -17,6 +17,8 @@ export const ppcNaiveVolatile: SwitchDesign = {
   name: 'ppc-naive-volatile',
   summary: 'volatile-only entry; context_switch copies the frame only: loses r14–r31 (broken, the seed\'s warning)',
   cites: ['seed: xen-devel "lazy context switching", Hollis Blanchard, 2005-08-25', 'xen/arch/powerpc/domain.c context_switch() (9e07a06f9b) without SAVE_GPRS r14,r31'],
+  // The post's starting point, read against the interface it quotes.
+  contracts: ['2005-08'],
   broken: 'prev\'s r14–r31 stay in registers and C frames that reset_stack_and_jump() discards',
   supports: supportsPpc,
   entrySaves: volatileOnlyEntry,

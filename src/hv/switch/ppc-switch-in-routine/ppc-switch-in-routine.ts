@@ -16,6 +16,8 @@ export const ppcSwitchInRoutine: SwitchDesign = {
   name: 'ppc-switch-in-routine',
   summary: "Keir's suggestion, literally: volatile-only entry, r14–r31 saved inside the switch routine",
   cites: ['Keir Fraser, xen-devel 2005-08-26 (quoted in msg01096)', 'reference §3.5'],
+  // Keir's answer to the post, against the interface of its day.
+  contracts: ['2005-08'],
   broken: 'the C functions between the entry and the routine have already saved r14–r31 in their frames and overwritten them',
   supports: supportsPpc,
   entrySaves: volatileOnlyEntry,

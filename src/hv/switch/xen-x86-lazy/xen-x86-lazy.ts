@@ -43,13 +43,17 @@ export function fullSwitch(st: HvState, p: number): void {
 }
 
 /** load_segments(next): the system (segment) classes, in context_switch()'s non-lazy branch. */
-function loadSegments(st: HvState, p: number, next: number): void {
+export function loadSegments(st: HvState, p: number, next: number): void {
   for (const c of st.cfg.arch.classes) if (c.role === 'system') loadClass(st, p, next, c.index);
 }
 
 export const xenX86Lazy: SwitchDesign = {
   name: 'xen-x86-lazy',
   summary: 'Xen x86: full save on entry; lazy switch to idle and back; remote sync by flush IPI',
+  // The dirty pull with IRQs on (1088bc0f6d, 89e23317ba) needs today's contract; under the older
+  // ones x86 ran its 2005 form.
+  contracts: ['2006-01-07'],
+  forms: { '2005-08': 'xen-x86-lazy-2005', '2006-01-06': 'xen-x86-lazy-2005' },
   cites: [
     'xen/arch/x86/domain.c context_switch(), __context_switch(), __sync_local_execstate() (4.0; master)',
     '4ce9d9d80e lazy switch to/from idle; 1088bc0f6d pull state off old cpu; 89e23317ba IRQ ordering',

@@ -1,0 +1,1 @@
+export { adaptive, PROMOTE_AFTER, USE_RUN, isEager } from './adaptive.ts';

@@ -1,0 +1,1 @@
+export { sel4Rfc18, fpuDisabled, ownsFpu } from './sel4-rfc18.ts';

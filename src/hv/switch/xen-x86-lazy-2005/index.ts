@@ -1,0 +1,1 @@
+export { xenX86Lazy2005 } from './xen-x86-lazy-2005.ts';
