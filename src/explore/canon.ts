@@ -127,17 +127,102 @@ export function renameEncoding(base: WordBuf, g: Renaming, dst: WordBuf): void {
   else copyRenamed(base, m[P + V], m[m.length - 1], dst, g);
 }
 
-function less(a: WordBuf, b: WordBuf): boolean {
-  const n = Math.min(a.n, b.n);
-  const x = a.a;
-  const y = b.a;
-  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] < y[i];
-  return a.n < b.n;
+/** Word `w` of kind `k`, renamed by g (the mapping copyRenamed applies). */
+function renameWord(w: number, k: number, g: Renaming): number {
+  if (w < 0) return w;
+  switch (k) {
+    case WORD_VCPU:
+      return g.v[w];
+    case WORD_PCPU:
+      return g.p[w];
+    case WORD_SLOT: {
+      const code = w >> 7;
+      if (code >= 100) return (100 + g.v[code - 100]) * 128 + (w & 127);
+      if (code >= 2) return (2 + g.p[code - 2]) * 128 + (w & 127);
+      return w;
+    }
+    case WORD_AFFINITY: {
+      let x = 0;
+      for (let q = 0; q < g.p.length; q++) if ((w >>> q) & 1) x |= 1 << g.p[q];
+      return x;
+    }
+    case WORD_IPI:
+      return (w & ~63) + g.p[w & 63];
+  }
+  return w;
 }
+
+/**
+ * The order in which the encoding under g lists the identity encoding's segments (marks
+ * indices): pcpus by new id, vcpus by new id, then the runqueues by new pcpu id (or the one
+ * scheduler segment). Written into `out`; returns its length.
+ */
+function segmentOrder(base: WordBuf, g: Renaming, out: Int32Array): number {
+  const P = g.p.length;
+  const V = g.v.length;
+  let n = 0;
+  for (let np = 0; np < P; np++) out[n++] = g.pInv[np];
+  for (let nv = 0; nv < V; nv++) out[n++] = P + g.vInv[nv];
+  if (base.marks.length === 2 * P + V + 1) for (let np = 0; np < P; np++) out[n++] = P + V + g.pInv[np];
+  else out[n++] = -(P + V) - 1; // the whole tail from marks[P + V] to the end: one segment
+  return n;
+}
+
+/** A cursor over the encoding under a renaming, derived word by word from the identity encoding. */
+class RenamedCursor {
+  order = new Int32Array(64);
+  len = 0;
+  seg = 0;
+  i = 0;
+  end = 0;
+  g!: Renaming;
+  base!: WordBuf;
+  reset(base: WordBuf, g: Renaming): void {
+    if (this.order.length < base.marks.length) this.order = new Int32Array(base.marks.length * 2);
+    this.base = base;
+    this.g = g;
+    this.len = segmentOrder(base, g, this.order);
+    this.seg = -1;
+    this.i = 0;
+    this.end = 0;
+  }
+  /** The next renamed word, or NaN at the end. */
+  next(): number {
+    while (this.i === this.end) {
+      if (++this.seg === this.len) return NaN;
+      const o = this.order[this.seg];
+      const m = this.base.marks;
+      if (o >= 0) {
+        this.i = m[o];
+        this.end = m[o + 1];
+      } else {
+        this.i = m[-o - 1];
+        this.end = m[m.length - 1];
+      }
+    }
+    const i = this.i++;
+    return renameWord(this.base.a[i], this.base.k[i], this.g);
+  }
+}
+
+/** Compare the encodings of the same state under renamings a and b (lexicographically, shorter first on a tie): < 0, 0, > 0. */
+function compareRenamed(base: WordBuf, a: Renaming, b: Renaming, ca: RenamedCursor, cb: RenamedCursor): number {
+  ca.reset(base, a);
+  cb.reset(base, b);
+  for (;;) {
+    const x = ca.next();
+    const y = cb.next();
+    if (x !== x || y !== y) return (x !== x ? 0 : 1) - (y !== y ? 0 : 1);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+}
+
 
 export function makeCanon(st: HvState, symmetry: boolean): Canon {
   const group = symmetryGroup(st, symmetry);
-  const bufs = group.map(() => new WordBuf());
+  const bufs = [new WordBuf(), new WordBuf()];
+  const ca = new RenamedCursor();
+  const cb = new RenamedCursor();
   const c: Canon = {
     group,
     lastPerm: 0,
@@ -145,19 +230,26 @@ export function makeCanon(st: HvState, symmetry: boolean): Canon {
     key(s: HvState): number {
       let best = 0;
       let ties = 1;
-      bufs[0].n = 0;
-      canonicalWords(s, bufs[0], group[0]);
+      const base = bufs[0];
+      base.n = 0;
+      canonicalWords(s, base, group[0]);
+      // Each renamed encoding is compared with the best so far word by word, derived on the fly
+      // from the identity one: most differ within the first few words, so they are never built.
       for (let g = 1; g < group.length; g++) {
-        const b = bufs[g];
-        renameEncoding(bufs[0], group[g], b);
-        if (less(b, bufs[best])) {
+        const d = compareRenamed(base, group[g], group[best], ca, cb);
+        if (d < 0) {
           best = g;
           ties = 1;
-        } else if (!less(bufs[best], b)) ties++;
+        } else if (d === 0) ties++;
       }
       c.lastPerm = best;
       c.lastTies = ties;
-      const [h1, h2] = hashWords(bufs[best].a, bufs[best].n);
+      let enc = base;
+      if (best !== 0) {
+        enc = bufs[1];
+        renameEncoding(base, group[best], enc);
+      }
+      const [h1, h2] = hashWords(enc.a, enc.n);
       return h1 * 2097152 + (h2 >>> 11);
     },
   };

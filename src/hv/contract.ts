@@ -25,6 +25,11 @@
  *   which syncs its state; set the processor; vcpu_unpause()); the deferred migration through
  *   _VPF_migrating and context_saved() is 2006-09 (97bfffea3c).
  * - CPU hotplug (cpu_down with lazy state synced, f2dcefdc7b) is 2008–2010: not offered before.
+ * - The sync a reader forces is sync_vcpu_execstate(v) under all three (fc6151d0e9, 2005-08-26,
+ *   the same day as 4fb2acfb09). Before it, 02bf186308 called sync_lazy_execstate_cpu(v->processor);
+ *   under the 2005 rules v's processor is the only pcpu that can hold it lazily, so the two flush
+ *   the same pcpu.
+ * - The domctl lock: see hv/control (the model uses its later, non-blocking form throughout).
  */
 
 export const CONTRACT_NAMES = ['2005-08', '2006-01-06', '2006-01-07'] as const;
