@@ -331,8 +331,11 @@ export function contextSaved(st: HvState, p: number, prev: number): void {
 export function doSaved(st: HvState, p: number): void {
   const pc = st.pcpus[p];
   const prev = pc.prev;
+  const next = pc.next;
   pc.prev = NONE;
   pc.next = NONE;
+  // 2005-08: schedule() calls context_switch_finalise(next) after the unlock, IRQs on.
+  if (st.cfg.contract.unlockBy === 'schedule') st.cfg.design.contextSwitchFinalise?.(st, p, next);
   if (st.cfg.design.tail) st.cfg.design.tail(st, p, prev);
   else defaultTail(st, p, prev);
   invariant(!st.pcpus[p].lockHeld, `${st.cfg.design.name}'s schedule tail on pcpu ${p} never released the schedule lock (switchDoneInTail without a contextSaved() call)`);

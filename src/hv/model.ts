@@ -69,6 +69,12 @@ export interface HvPcpu extends Pcpu {
   lockHeld: boolean;
   /** When the lock was taken (for metrics.lockHoldCycles). */
   lockAt: number;
+  /**
+   * 2005-08 only: the design's contextSwitch() left work for contextSwitchFinalise(next), after the
+   * unlock with IRQs on (02bf186308 x86 percpu_ctxt[cpu].context_not_finalised: load_LDT(),
+   * load_segments()). Set and cleared by designs.
+   */
+  notFinalised: boolean;
   /** The current hypervisor activation came from guest code through this entry path (NONE: from idle). */
   entryPath: number;
   /** Next hypervisor timer deadline (min of the scheduler tick and the slice end), in cycles. */

@@ -88,6 +88,7 @@ export function buildState(o: BuildOptions): HvState {
       softirq: true,
       lockHeld: false,
       lockAt: 0,
+      notFinalised: false,
       entryPath: NONE,
       timerAt: Infinity,
       nextTick: 0,

@@ -346,7 +346,7 @@ export function canonicalWords(st: HvState, out: WordBuf, ren: Renaming = identi
     out.push(mapId(ren.v, p.prev), V);
     out.push(mapId(ren.v, p.next), V);
     out.push(mapId(ren.p, p.waitPcpu), Q);
-    out.push((p.ackAt === NONE ? 0 : 1) | (p.softirq ? 2 : 0) | (p.timerAt === Infinity ? 0 : 4) | (p.online ? 8 : 0) | (p.lockHeld ? 16 : 0));
+    out.push((p.ackAt === NONE ? 0 : 1) | (p.softirq ? 2 : 0) | (p.timerAt === Infinity ? 0 : 4) | (p.online ? 8 : 0) | (p.lockHeld ? 16 : 0) | (p.notFinalised ? 32 : 0));
     out.push(p.entryPath);
     out.push(p.ptbase);
     // Lazy FP/vector units: which are enabled here, and whose values they hold.

@@ -47,6 +47,11 @@ export interface SwitchDesign {
    * until then. Absent: the core calls it as soon as contextSwitch() returns (x86's placement).
    */
   readonly switchDoneInTail?: boolean;
+  /**
+   * Under 2005-08 only: context_switch_finalise(next), called by schedule() after it dropped the
+   * lock, IRQs on, before the schedule tail (02bf186308; e92cab943b removed it). Absent: nothing.
+   */
+  contextSwitchFinalise?(st: HvState, p: number, next: number): void;
   /** True when the design can run on `arch`, or the reason it cannot. */
   supports(arch: Arch): true | string;
   /**

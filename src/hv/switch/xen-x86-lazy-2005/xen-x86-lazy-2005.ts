@@ -13,9 +13,10 @@
  * contract, where a scheduler takes a vcpu whose state another pcpu still holds lazily, this form
  * loads stale state (the explain matrix shows it).
  *
- * Deliberate difference: load_LDT()/load_segments() ran in context_switch_finalise(next), after
- * the unlock; here they run at the end of contextSwitch(). They cannot fault in the model, so
- * where they run changes nothing it observes.
+ * Under 2005-08, load_LDT()/load_segments() run in context_switch_finalise(next), after the
+ * unlock with IRQs on (they may fault), when context_switch() left context_not_finalised set;
+ * under 2006-01-06 (e92cab943b, which removed the finalise hook) at the end of context_switch(),
+ * after context_switch_done().
  */
 import type { SwitchDesign } from '../types.ts';
 import { fullSwitch, loadSegments, xenX86Lazy } from '../xen-x86-lazy/index.ts';
@@ -23,7 +24,7 @@ import { fullSwitch, loadSegments, xenX86Lazy } from '../xen-x86-lazy/index.ts';
 export const xenX86Lazy2005: SwitchDesign = {
   name: 'xen-x86-lazy-2005',
   summary: "Xen x86 of August 2005: lazy switch to idle and back, no pull of next's state (vcpus moved only while paused)",
-  cites: ['xen/arch/x86/domain.c context_switch(), context_switch_finalise(), __sync_lazy_execstate() (02bf186308)', '00e8ef7605 flush IPI syncs lazy state; pull added later by 1088bc0f6d'],
+  cites: ['xen/arch/x86/domain.c context_switch(), context_switch_finalise(), __sync_lazy_execstate() (02bf186308); context_switch_done() (e92cab943b)', '00e8ef7605 flush IPI syncs lazy state; pull added later by 1088bc0f6d'],
   contracts: ['2005-08', '2006-01-06'],
   supports: xenX86Lazy.supports,
   entrySaves: xenX86Lazy.entrySaves,
@@ -35,6 +36,13 @@ export const xenX86Lazy2005: SwitchDesign = {
       return;
     }
     fullSwitch(st, p);
+    if (st.cfg.contract.unlockBy === 'schedule') pc.notFinalised = true;
+    else loadSegments(st, p, next);
+  },
+  contextSwitchFinalise(st, p, next) {
+    const pc = st.pcpus[p];
+    if (!pc.notFinalised) return;
+    pc.notFinalised = false;
     loadSegments(st, p, next);
   },
   syncLocal: xenX86Lazy.syncLocal,
