@@ -69,6 +69,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <dt>simulated time</dt><dd>${esc(sc.seconds)} s</dd>
 <dt>seed</dt><dd>${sc.seed}</dd>
 <dt>control operations</dt><dd>${sc.controlHz ? `${sc.controlHz}/s` : 'none'}</dd>
+<dt>scheduler interface</dt><dd>${esc(sc.contract ?? '2006-01-07')}${(sc.contract ?? '2006-01-07') === '2006-01-07' ? " (today's: context_saved)" : ''}</dd>
 </dl>${doc.skipped?.length ? `<p>Skipped: ${doc.skipped.map((s) => `${esc(s.design)} on ${esc(s.arch)} (${esc(s.reason)})`).join('; ')}.</p>` : ''}</section>`);
   body.push(comparisonTable(input));
   body.push(`<section id="reading"><h2>Reading</h2>${readResults(results)
