@@ -79,6 +79,15 @@ export interface Arch {
   readonly hvCallerSaved: Int32Array;
   /** Every register: a full save. */
   readonly allRegs: Int32Array;
+  /**
+   * XSAVE (spec.xsave, x86): the classes that are XSAVE state components, as a bitmask by class
+   * index; 0 on an architecture without XSAVE.
+   */
+  readonly xsaveMask: number;
+  /** Per class: the cycles an XSAVEOPT/XSAVES spends on a component it skips (its share of xsave.skippedSave); 0 elsewhere. */
+  readonly xsaveSkipCycles: Float64Array;
+  /** Registers of the XSAVE components that the optimisations never skip (xsave.alwaysSaved: MXCSR). */
+  readonly xsaveAlways: Int32Array;
   readonly entry: Readonly<Record<EntryPathName, EntryInfo>>;
   readonly cframes: CFrameModel;
   /** Resolve a selector list ("r14-r31", "lr", "gpr") to register indices; throws InputError naming `where`. */
@@ -205,6 +214,12 @@ function build(spec: ArchSpecData, source: string): Arch {
     entry[p] = { saves, runsSoftirqs: e.runsSoftirqs, source: e.source };
   }
 
+  const { xsaveMask, xsaveSkipCycles } = buildXsave(spec, source, classes);
+  const xsaveAlways = resolve(spec.xsave?.alwaysSaved ?? [], 'xsave.alwaysSaved');
+  for (const r of xsaveAlways) {
+    if (!((xsaveMask >>> regClassArr[r]) & 1)) throw new InputError(source, [{ where: 'xsave.alwaysSaved', message: `${regNames[r]} is in class "${classes[regClassArr[r]].name}", not an XSAVE component` }]);
+  }
+
   const wordsPerReg = Int32Array.from(regClassArr.map((ci) => classes[ci].wordsPerReg));
   return {
     spec,
@@ -220,6 +235,9 @@ function build(spec: ArchSpecData, source: string): Arch {
     hvCalleeSaved,
     hvCallerSaved,
     allRegs: Int32Array.from({ length: nregs }, (_, i) => i),
+    xsaveMask,
+    xsaveSkipCycles,
+    xsaveAlways,
     regWords: wordsPerReg,
     regBytes: Int32Array.from(regClassArr.map((ci) => Math.ceil(classes[ci].widthBits / 8))),
     entry,
@@ -236,6 +254,33 @@ function build(spec: ArchSpecData, source: string): Arch {
       return r;
     },
   };
+}
+
+/**
+ * spec.xsave: each component names a class the hypervisor leaves alone (Xen never XSAVEs its own
+ * integer state), at most once. A skipped component costs skippedSave × its share of the
+ * components' summed save cycles, so skipping all of them costs exactly skippedSave.
+ */
+function buildXsave(spec: ArchSpecData, source: string, classes: readonly ClassInfo[]): { xsaveMask: number; xsaveSkipCycles: Float64Array } {
+  const skip = new Float64Array(classes.length);
+  const x = spec.xsave;
+  if (!x) return { xsaveMask: 0, xsaveSkipCycles: skip };
+  let mask = 0;
+  const issues: InputIssue[] = [];
+  x.components.forEach((name, i) => {
+    const c = classes.find((k) => k.name === name);
+    const where = `xsave.components[${i}]`;
+    if (!c) issues.push({ where, message: `"${name}" is not a class (classes: ${classes.map((k) => k.name).join(', ')})` });
+    else if (c.hvUses) issues.push({ where, message: `"${name}" is hypervisor-used integer state, not an XSAVE component` });
+    else if (c.index > 30) issues.push({ where, message: `"${name}" is class ${c.index}: XSAVE components must be among the first 31 classes` });
+    else if (mask & (1 << c.index)) issues.push({ where, message: `"${name}" is listed twice` });
+    else mask |= 1 << c.index;
+  });
+  if (issues.length) throw new InputError(source, issues);
+  let total = 0;
+  for (const c of classes) if (mask & (1 << c.index)) total += c.saveCycles;
+  for (const c of classes) if (mask & (1 << c.index)) skip[c.index] = total > 0 ? (x.skippedSave.cycles * c.saveCycles) / total : 0;
+  return { xsaveMask: mask, xsaveSkipCycles: skip };
 }
 
 /** Expand selectors keeping their order; a range may run downwards ("r31-r14"). */

@@ -14,6 +14,14 @@ export const CostFigure = z
   })
   .strict();
 
+/** Guest instructions per cycle, with its source (not a cycle count, so not a CostFigure). */
+export const GuestIpc = z
+  .object({
+    ipc: z.number().positive().max(16).describe('instructions retired per cycle'),
+    source: z.string().min(3).describe('one line: where the figure comes from'),
+  })
+  .strict();
+
 export const Volatility = z.enum(['volatile', 'nonvolatile', 'reserved']);
 
 /** Register selector: "r14-r31", "lr", or a class name ("gpr") meaning every register of the class. */
@@ -114,8 +122,30 @@ export const ArchSpec = z
         copyPerWord: CostFigure.describe('one machine word copied between registers, frame and save area'),
         schedule: CostFigure.describe('one schedule() pass: lock, pick, unlock'),
         ipi: CostFigure.describe('send an IPI and have it delivered'),
+        guestIpc: GuestIpc.default({ ipc: 1, source: '[default] one guest instruction per cycle: the description gives no guestIpc' }).describe(
+          'guest instructions retired per cycle while guest code runs: turns guest cycles into guest instructions (metrics.exposureInstructions)',
+        ),
       })
       .strict(),
+    /**
+     * The XSAVE feature set (Intel SDM vol. 1 ch. 13), x86 only: which register classes are XSAVE
+     * state components, and what a save costs that the processor's tracking lets skip them. Its
+     * presence says the processor has XSAVEOPT and XSAVES, the two save instructions with both the
+     * init and the modified optimisation (§13.6 "Processor tracking of XSAVE-managed state",
+     * §13.9 XSAVEOPT, §13.11 XSAVES). Designs whose real code saves with them go through
+     * hv/ops xsaveState()/xrstorState(), which skip what the hardware skips. Absent: no XSAVE.
+     */
+    xsave: z
+      .object({
+        components: z.array(z.string().min(1)).min(1).describe('the register classes that are XSAVE state components, by class name, in component order (x87 = 0, SSE = 1, AVX = 2)'),
+        alwaysSaved: z.array(Selector).optional().describe('registers of the components that the optimisations never skip (MXCSR: SDM §13.9, §13.11)'),
+        skippedSave: CostFigure.describe(
+          'an XSAVEOPT/XSAVES that skips every component (it still reads and writes the header); a skipped component costs its share of it, in proportion to its class save cost',
+        ),
+        source: z.string().min(3),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -125,6 +125,10 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
   const doms = domains.map((d) => `${d.vcpus}×${d.profile}${d.weight !== 256 ? ` w${d.weight}` : ''}${d.cap ? ` cap ${d.cap}%` : ''}`).join(', ');
   out(`lazyswitch run: ${pcpus} pcpus, ${domains.length} domains (${doms}) + idle, ${sched.name} scheduler, ${seconds}s simulated, seed ${seed}${controlHz ? `, ${controlHz} control ops/s` : ''}${contract !== DEFAULT_CONTRACT ? `, contract ${contract}` : ''}${f.check ? '' : ', checker off'}\n`);
   out(fpu ? renderFpuTable(results, pcpus, archs) : renderRunTable(results));
+  if (fpu) {
+    const pairs = renderExposurePairs(results, domains.map((d, i) => `d${i + 1} ${d.profile}`));
+    if (pairs) out(`\n${pairs}`);
+  }
   for (const s of skipped) out(`(skipped ${s.design} on ${s.arch}: ${s.reason})`);
   out('');
   out(fpu ? readFpu(results, pcpus, archs) : readResults(results));
@@ -133,9 +137,12 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
   if (f.report !== undefined) out(`\nHTML report: ${f.report}`);
 }
 
-/** `--preset fpu`: cost, traps, saves avoided, the LazyFP exposure window and violations per design and arch. */
+/**
+ * `--preset fpu`: cost, traps, saves avoided (by the design, and words by XSAVE's optimisations),
+ * the LazyFP exposure window in cycles and guest instructions, and violations per design and arch.
+ */
 export function renderFpuTable(results: RunResult[], pcpus: number, archs: Arch[]): string {
-  const header = ['arch', 'design', 'switches', 'Mcycles', 'overhead %', 'traps', 'unit saves avoided', 'restores avoided', 'exposure Mcycles', 'exposure %', 'used-unit fraction', 'violations'];
+  const header = ['arch', 'design', 'switches', 'Mcycles', 'overhead %', 'traps', 'unit saves avoided', 'restores avoided', 'exposure Mcycles', 'exposure Minstr', 'exposure %', 'XSAVE words avoided', 'used-unit fraction', 'violations'];
   const rows = results.map((r) => {
     const m = r.metrics;
     // Exposure as a share of all pcpu time (simulated seconds × clock × pcpus).
@@ -151,12 +158,41 @@ export function renderFpuTable(results: RunResult[], pcpus: number, archs: Arch[
       m.unitSavesAvoided,
       m.unitRestoresAvoided,
       Number((m.exposureCycles / 1e6).toFixed(2)),
+      Number((m.exposureInstructions / 1e6).toFixed(2)),
       Number(((100 * m.exposureCycles) / total).toFixed(2)),
+      m.xsaveWordsAvoided,
       Number(m.usedUnitFraction.toFixed(3)),
       r.violationCount,
     ];
   });
   return renderTable(header, rows);
+}
+
+/**
+ * `--preset fpu`: the LazyFP window by domain pair — whose guest ran (first) over whose values
+ * (second) — for every design with exposure, largest first; '' when no design has any.
+ * `names` labels the domains (d1, d2, … in --domains order).
+ */
+export function renderExposurePairs(results: RunResult[], names: string[]): string {
+  const rows: (string | number)[][] = [];
+  for (const r of results) {
+    const m = r.metrics;
+    if (!m.exposureCycles) continue;
+    const pairs = Object.entries(m.exposureByPair).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+    for (const [pair, cycles] of pairs) {
+      rows.push([
+        r.arch,
+        r.design,
+        pair.replace('>', ' over '),
+        Number((cycles / 1e6).toFixed(2)),
+        Number(((m.exposureInstructionsByPair[pair] ?? 0) / 1e6).toFixed(2)),
+        Math.round((100 * cycles) / m.exposureCycles),
+      ]);
+    }
+  }
+  if (!rows.length) return '';
+  const title = `LazyFP exposure by domain pair: the first domain's guest ran while a disabled unit held the second's values (${names.join(', ')})`;
+  return `${title}\n\n${renderTable(['arch', 'design', 'running over owner', 'Mcycles', 'Minstr', '% of design'], rows)}`;
 }
 
 /** `--preset fpu`: a paragraph per architecture reading the unit table. */
@@ -169,8 +205,11 @@ export function readFpu(results: RunResult[], pcpus: number, archs: Arch[]): str
       .map((r) => {
         const m = r.metrics;
         const pct = (100 * m.exposureCycles) / Math.max(1, m.simulatedSeconds * hz * pcpus);
-        const exp = m.exposureCycles ? `other domains' values sat in disabled units for ${pct.toFixed(1)}% of pcpu time (the LazyFP window, CVE-2018-3665)` : 'no exposure';
-        return `${r.design}: ${m.traps} unavailable traps, ${m.unitSavesAvoided} unit saves and ${m.unitRestoresAvoided} restores avoided, ${exp}, ${r.violationCount} violations`;
+        const exp = m.exposureCycles
+          ? `other domains' values sat in disabled units for ${pct.toFixed(1)}% of pcpu time, ${(m.exposureInstructions / 1e6).toFixed(1)} M guest instructions (the LazyFP window, CVE-2018-3665)`
+          : 'no exposure';
+        const xsave = m.xsaveWordsAvoided ? `, ${m.xsaveWordsAvoided} words left out by XSAVEOPT/XSAVES` : '';
+        return `${r.design}: ${m.traps} unavailable traps, ${m.unitSavesAvoided} unit saves and ${m.unitRestoresAvoided} restores avoided${xsave}, ${exp}, ${r.violationCount} violations`;
       });
     const used = results.find((r) => r.arch === arch)!.metrics.usedUnitFraction;
     out.push(`On ${arch}, ${parts.join('; ')}. ${(100 * used).toFixed(0)}% of switch-outs came after the vcpu had used a unit (the statistic behind Xen's removal of lazy FPU, 70a6abd2cd).`);

@@ -22,6 +22,7 @@ import { NONE, PHASE, RUNSTATE, vcpuRunnable, type HvState } from './model.ts';
 import { schedCurr } from './sched/types.ts';
 import { endFlushWait, exitToGuest, sendIpi, startFlushWait, vcpuMigrate, wakeVcpu } from './core.ts';
 import { unwindTo } from './stack.ts';
+import { newXsaveArea } from './ops.ts';
 
 export const CTL = { GETCONTEXT: 0, SETCONTEXT: 1, AFFINITY: 2, HOTPLUG: 3, DOMAIN_PAUSE: 4, DOMAIN_DESTROY: 5 } as const;
 export const CTL_NAMES = ['getvcpucontext', 'setvcpucontext', 'set_affinity', 'cpu_down/cpu_up', 'domain_pause', 'domain_destroy'] as const;
@@ -197,6 +198,7 @@ function controlFinish(st: HvState, r: number): void {
 function rebirth(st: HvState, v: number): void {
   const vc = st.vcpus[v];
   freshContext(st, v, st.cfg.arch.allRegs);
+  newXsaveArea(st, v);
   vc.writeCursor = 0;
   if (vc.runstate === RUNSTATE.BLOCKED) vc.wakeAt = Math.min(vc.wakeAt, st.pcpus[vc.wakePcpu].clock);
 }

@@ -297,6 +297,9 @@ function measureExposure(st: HvState, p: number, v: number, len: number, disable
       st.metrics.exposureCycles += len;
       const key = `${st.domains[dom].name}>${st.domains[o].name}`;
       st.metrics.exposureByPair[key] = (st.metrics.exposureByPair[key] ?? 0) + len;
+      const ins = len * st.cfg.arch.spec.cost.guestIpc.ipc; // the guest instructions of the window
+      st.metrics.exposureInstructions += ins;
+      st.metrics.exposureInstructionsByPair[key] = (st.metrics.exposureInstructionsByPair[key] ?? 0) + ins;
       return; // one window per segment, however many units are exposed
     }
   }

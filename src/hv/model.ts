@@ -113,6 +113,16 @@ export interface HvPcpu extends Pcpu {
    * trust (Linux fpu_fpregs_owner_ctx); NONE when none. Only linux-x86-deferred uses it.
    */
   unitOwner: number;
+  /**
+   * XSAVE's modified optimisation (Intel SDM vol. 1 §13.6, §13.8.3), on an architecture with
+   * `xsave`: the vcpu from whose save area this pcpu's last XRSTOR loaded every XSAVE component
+   * (the processor's XRSTOR_INFO: the area's address names the vcpu); NONE when none, or when
+   * the components were since loaded by other means or that XRSTOR restored only some. While it
+   * is v, a component v has not written since (vcpu.unitDirty bit clear) is unmodified, and an
+   * XSAVEOPT/XSAVES into v's area skips it. Written only by hv/ops (xrstorState, loadClass,
+   * newXsaveArea). Neither `loaded` nor `unitOwner` means this: designs set those without an XRSTOR.
+   */
+  xrstorFrom: number;
 }
 
 /** A per-vcpu hypervisor stack (Xen ARM, ia64): its exception frame and C frames travel with the vcpu. */
@@ -157,13 +167,29 @@ export interface Vcpu {
   /**
    * Per unit class (bit c): the guest wrote the unit since a design last cleared the bit — the
    * hardware dirty bit (riscv FS/VS = Dirty) or Xen's v->fpu_dirtied. Set by the core on every
-   * guest write to a unit register; only designs clear it.
+   * guest write to a unit register; only designs clear it — directly, or through hv/ops
+   * xrstorState, which clears the XSAVE components' bits (from then on: written since the XRSTOR).
    */
   unitDirty: number;
   /** Per unit class: written since this vcpu was last switched in (core-owned; for usedUnitFraction). */
   unitUsed: number;
   /** The pcpu its unit state was last loaded on or saved from (Linux fpu->last_cpu); NONE when invalidated. */
   unitLastCpu: number;
+  /**
+   * Small per-vcpu counters of the unit designs that keep one (Linux powerpc's thread.load_fp /
+   * load_vec, adaptive's run of stints with a unit write), packed by hv/switch/unit-counters.
+   * Owned by the unit designs: never read by the core. 0 at build.
+   */
+  unitCounters: number;
+  /**
+   * XSTATE_BV of the XSAVE header of v's save area (Intel SDM vol. 1 §13.4.2), by class bit: set
+   * for an XSAVE component that is not in its initial configuration, i.e. the guest has written
+   * it since the area was allocated (0 at build, as Xen's xstate_alloc_save_area() leaves it).
+   * An XSAVEOPT/XSAVES writes the processor's XINUSE here (hv/ops xsaveState). It only says which
+   * optimisation a skipped save is counted under (metrics.xsaveAvoidedBy), never what is saved,
+   * so canonicalWords leaves it out, as it leaves out the metrics.
+   */
+  xstateBv: number;
 }
 
 export interface Domain {
@@ -204,12 +230,29 @@ export interface Metrics {
   /** Unit-class restores a design skipped at switch-in because the pcpu still held the vcpu's values. */
   unitRestoresAvoided: number;
   /**
+   * Words an XSAVEOPT/XSAVES did not write (hv/ops xsaveState, architectures with `xsave`): a
+   * component in its initial configuration (the init optimisation) or not modified since the
+   * XRSTOR from the same save area on the same pcpu (the modified optimisation), Intel SDM vol. 1
+   * §13.6. Not part of unitSavesAvoided: those are class saves a design chose not to make; these
+   * are words of a save it made that the processor left out.
+   */
+  xsaveWordsAvoided: number;
+  /** xsaveWordsAvoided by optimisation: `init` (XINUSE clear) or `modified` (in use but not modified since the XRSTOR). */
+  xsaveAvoidedBy: { init: number; modified: number };
+  /**
    * Guest cycles run while a disabled unit on that pcpu held another domain's values (the LazyFP
    * window, CVE-2018-3665): measured, not a violation.
    */
   exposureCycles: number;
   /** exposureCycles by "running domain>owning domain" (domain names, e.g. "d2>d1"). */
   exposureByPair: Record<string, number>;
+  /**
+   * Guest instructions run in that window: exposureCycles × the architecture's guest IPC
+   * (cost.guestIpc) — the instructions a transient-execution attack has to work with.
+   */
+  exposureInstructions: number;
+  /** exposureInstructions by "running domain>owning domain", as exposureByPair. */
+  exposureInstructionsByPair: Record<string, number>;
   /** Switch-outs of a guest vcpu on an architecture with units, and how many had used a unit since switched in. */
   unitSwitchOuts: number;
   unitUsedSwitchOuts: number;
@@ -343,8 +386,12 @@ export function newMetrics(): Metrics {
     traps: 0,
     unitSavesAvoided: 0,
     unitRestoresAvoided: 0,
+    xsaveWordsAvoided: 0,
+    xsaveAvoidedBy: { init: 0, modified: 0 },
     exposureCycles: 0,
     exposureByPair: {},
+    exposureInstructions: 0,
+    exposureInstructionsByPair: {},
     unitSwitchOuts: 0,
     unitUsedSwitchOuts: 0,
     usedUnitFraction: 0,

@@ -4,7 +4,7 @@
  * design is measured the same way.
  */
 import { copyRegs, clobber, hvToken, HV_OWNER } from '../machine/index.ts';
-import type { HvState, Metrics } from './model.ts';
+import { NONE, type HvState, type Metrics } from './model.ts';
 
 type CycleKind = keyof Metrics['cyclesBy'];
 
@@ -83,10 +83,16 @@ export function saveClass(st: HvState, p: number, v: number, ci: number): void {
   charge(st, p, 'save', c.saveCycles);
 }
 
+/**
+ * Load one class of v into the registers. Loading an XSAVE component this way (not through
+ * xrstorState) modifies it as far as the processor's tracking goes: the pcpu forgets its
+ * XRSTOR_INFO (pcpu.xrstorFrom), so no later XSAVEOPT skips anything on the strength of it.
+ */
 export function loadClass(st: HvState, p: number, v: number, ci: number): void {
   const c = st.cfg.arch.classes[ci];
   const area = st.vcpus[v].area;
-  const regs = st.pcpus[p].regs;
+  const pc = st.pcpus[p];
+  const regs = pc.regs;
   for (let r = c.start; r < c.end; r++) {
     regs.val[r] = area.val[r];
     regs.own[r] = area.own[r];
@@ -94,6 +100,119 @@ export function loadClass(st: HvState, p: number, v: number, ci: number): void {
   st.metrics.wordsRestored += c.words;
   st.metrics.bytesMoved += c.bytes;
   charge(st, p, 'restore', c.restoreCycles);
+  if ((st.cfg.arch.xsaveMask >>> ci) & 1) pc.xrstorFrom = NONE;
+}
+
+/*
+ * XSAVE's init and modified optimisations (Intel SDM vol. 1 §13.6 "Processor tracking of
+ * XSAVE-managed state"; §13.8.3 XRSTOR; §13.9 XSAVEOPT; §13.11 XSAVES), for the designs whose
+ * real code saves with XSAVEOPT or XSAVES (Xen's xsave(), Linux's os_xsave(), seL4's
+ * saveFpuState() with its default XSAVEOPT). On an architecture without `xsave` both helpers are
+ * saveClass / loadClass for every class of the mask.
+ *
+ * The processor's state, and where the model keeps it:
+ * - XINUSE[i]: component i is not in its initial configuration. Only guest writes take a
+ *   component out of it; the save area's header keeps the bit (XSTATE_BV, vcpu.xstateBv) and
+ *   XRSTOR brings it back. While v's state is loaded: vcpu.xstateBv | vcpu.unitDirty.
+ * - XRSTOR_INFO and XMODIFIED[i]: XRSTOR records the area it read (pcpu.xrstorFrom) and clears
+ *   XMODIFIED for what it restored; a write sets it again. The model clears v's dirty bits of the
+ *   components at the XRSTOR, so that from then on they mean "written since the XRSTOR"
+ *   (vcpu.unitDirty is the designs' to clear, and these helpers are called by designs).
+ * XSAVEOPT/XSAVES then skip component i when XINUSE[i] = 0 (init: XSTATE_BV[i] written 0, the
+ * area keeps the initial values) or when XRSTOR_INFO names this area and XMODIFIED[i] = 0
+ * (modified: the area already holds what the XRSTOR loaded). MXCSR (xsave.alwaysSaved) is written
+ * either way. Both optimisations rest on the save area not having changed behind the processor's
+ * back; the checker, which compares values, not bits, says whether it had.
+ *
+ * What the model simplifies:
+ * - It trusts XINUSE only while XRSTOR_INFO names v's area: a save of registers whose provenance
+ *   it has not seen is written in full (hardware would still apply the init optimisation). Its
+ *   initial configuration is whatever v's area holds while XSTATE_BV is clear (build fills it),
+ *   where hardware would load zeros.
+ * - One XRSTOR_INFO per pcpu and no XMODIFIED bits of its own: an XRSTOR of only some
+ *   components, a load by other means, or an XRSTOR of v's area on another pcpu (after which
+ *   v's dirty bits describe that pcpu) makes this pcpu forget it — always towards saving more.
+ * - A design that uses these helpers clears a component's dirty bit only after saving it or at
+ *   an XRSTOR (hv/switch designs do): otherwise a write would be forgotten and the skip wrong.
+ * - Guests run no XRSTOR of their own here. Real guest kernels do (task switches, PKRU), which
+ *   changes XRSTOR_INFO and defeats the modified optimisation (Xen 70a6abd2cd's message, reference
+ *   §6.2): the figures are an upper bound.
+ */
+
+/**
+ * XRSTOR(S) of vcpu v's classes `mask` on pcpu p: every class loaded (loadClass), then, if the
+ * mask holds every XSAVE component (the RFBM of Xen's xrstor(v, XSTATE_LAZY) and Linux's
+ * os_xrstor()), XRSTOR_INFO := v's area and XMODIFIED := 0 for all of them.
+ */
+export function xrstorState(st: HvState, p: number, v: number, mask: number): void {
+  const a = st.cfg.arch;
+  for (const c of a.classes) if ((mask >>> c.index) & 1) loadClass(st, p, v, c.index);
+  const comps = a.xsaveMask;
+  if (!comps || (mask & comps) !== comps) return;
+  const vc = st.vcpus[v];
+  // Writes not saved before this XRSTOR are lost to the registers; the header keeps them as in use.
+  vc.xstateBv |= vc.unitDirty & comps;
+  vc.unitDirty &= ~comps;
+  for (const q of st.pcpus) if (q.xrstorFrom === v) q.xrstorFrom = NONE;
+  st.pcpus[p].xrstorFrom = v;
+}
+
+/**
+ * XSAVEOPT / XSAVES of vcpu v's classes `mask` from pcpu p into v's save area: the XSAVE
+ * components among them in one instruction with the init and modified optimisations (words left
+ * out: metrics.xsaveWordsAvoided), every other class with saveClass.
+ */
+export function xsaveState(st: HvState, p: number, v: number, mask: number): void {
+  const a = st.cfg.arch;
+  const comps = mask & a.xsaveMask;
+  for (const c of a.classes) if ((mask & ~comps) & (1 << c.index)) saveClass(st, p, v, c.index);
+  if (!comps) return;
+  const vc = st.vcpus[v];
+  const known = st.pcpus[p].xrstorFrom === v; // XRSTOR_INFO names v's area: the registers came from it
+  const inUse = known ? (vc.xstateBv | vc.unitDirty) & comps : comps; // XINUSE
+  for (const c of a.classes) {
+    const bit = 1 << c.index;
+    if (!(comps & bit)) continue;
+    if (!(inUse & bit)) skipComponent(st, p, v, c.index, 'init');
+    else if (known && !(vc.unitDirty & bit)) skipComponent(st, p, v, c.index, 'modified');
+    else saveClass(st, p, v, c.index);
+  }
+  // XSTATE_BV[i] := XINUSE[i]; registers of unknown provenance keep what the area knew, plus v's writes.
+  vc.xstateBv = (vc.xstateBv & ~comps) | (known ? inUse : (vc.xstateBv | vc.unitDirty) & comps);
+}
+
+/** A component XSAVEOPT/XSAVES leaves out: only its always-saved registers (MXCSR) are written; its share of the skipped-save cost. */
+function skipComponent(st: HvState, p: number, v: number, ci: number, why: 'init' | 'modified'): void {
+  const a = st.cfg.arch;
+  const c = a.classes[ci];
+  const regs = st.pcpus[p].regs;
+  const area = st.vcpus[v].area;
+  let w = 0;
+  let b = 0;
+  const always = a.xsaveAlways;
+  for (let i = 0; i < always.length; i++) {
+    const r = always[i];
+    if (a.regClass[r] !== ci) continue;
+    area.val[r] = regs.val[r];
+    area.own[r] = regs.own[r];
+    w += a.regWords[r];
+    b += a.regBytes[r];
+  }
+  const m = st.metrics;
+  m.wordsSaved += w;
+  m.bytesMoved += b;
+  m.xsaveWordsAvoided += c.words - w;
+  m.xsaveAvoidedBy[why] += c.words - w;
+  charge(st, p, 'save', a.xsaveSkipCycles[ci]);
+}
+
+/**
+ * A new save area for v (domain_destroy reused its slot): XSTATE_BV clear, as
+ * xstate_alloc_save_area() leaves it, and no pcpu's XRSTOR_INFO can name it.
+ */
+export function newXsaveArea(st: HvState, v: number): void {
+  st.vcpus[v].xstateBv = 0;
+  for (const q of st.pcpus) if (q.xrstorFrom === v) q.xrstorFrom = NONE;
 }
 
 /** Save every register of v: integer state (frame or registers) and every other class. */

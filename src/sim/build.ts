@@ -104,6 +104,7 @@ export function buildState(o: BuildOptions): HvState {
       ctlPaused: [],
       unitEnabled: ~0,
       unitOwner: NONE,
+      xrstorFrom: NONE,
     });
   }
   for (let p = 0; p < o.pcpus; p++) vcpus[p].isRunning = true;
@@ -154,5 +155,7 @@ function newVcpu(arch: Arch, id: number, domain: number, name: string, isIdle: b
     unitDirty: 0,
     unitUsed: 0,
     unitLastCpu: NONE,
+    unitCounters: 0,
+    xstateBv: 0,
   };
 }

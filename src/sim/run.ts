@@ -61,6 +61,8 @@ export function summarise(st: HvState, steps: number, checker: Checker | null): 
       ...structuredClone(m),
       cycles: Math.round(m.cycles),
       lockHoldCycles: Math.round(m.lockHoldCycles),
+      exposureInstructions: Math.round(m.exposureInstructions),
+      exposureInstructionsByPair: Object.fromEntries(Object.entries(m.exposureInstructionsByPair).map(([k, v]) => [k, Math.round(v)])),
       cyclesBy: Object.fromEntries(Object.entries(m.cyclesBy).map(([k, v]) => [k, Math.round(v)])) as Metrics['cyclesBy'],
       overheadPct: Number(((100 * m.cycles) / (st.cfg.endCycles * st.pcpus.length)).toFixed(4)),
       steps,

@@ -352,6 +352,7 @@ export function canonicalWords(st: HvState, out: WordBuf, ren: Renaming = identi
     // Lazy FP/vector units: which are enabled here, and whose values they hold.
     out.push(p.unitEnabled);
     out.push(mapId(ren.v, p.unitOwner), V);
+    out.push(mapId(ren.v, p.xrstorFrom), V);
     for (let c = 0; c < p.loaded.length; c++) out.push(mapId(ren.v, p.loaded[c]), V);
     slots(st, out, p.regs.val, ren);
     for (let r = 0; r < p.frameValid.length; r++) out.push(p.frameValid[r] ? valueCode(st, r, p.frame.val[r], ren) * 128 : -1, WORD_SLOT);
@@ -381,6 +382,7 @@ export function canonicalWords(st: HvState, out: WordBuf, ren: Renaming = identi
     out.push(v.pauseCount);
     out.push(v.writeCursor);
     out.push(v.unitDirty);
+    out.push(v.unitCounters);
     out.push(mapId(ren.p, v.unitLastCpu), Q);
     let aff = 0;
     for (let q = 0; q < P; q++) if ((v.affinity >>> q) & 1) aff |= 1 << ren.p[q];

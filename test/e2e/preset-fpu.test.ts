@@ -40,7 +40,11 @@ describe('lazyswitch run --preset fpu', () => {
     ]);
     for (const res of doc.results) {
       expect(res.violations).toEqual([]);
-      for (const k of ['traps', 'unitSavesAvoided', 'exposureCycles', 'usedUnitFraction']) expect(typeof res.metrics[k]).toBe('number');
+      for (const k of ['traps', 'unitSavesAvoided', 'exposureCycles', 'usedUnitFraction', 'exposureInstructions', 'xsaveWordsAvoided']) expect(typeof res.metrics[k]).toBe('number');
+      expect(Object.keys(res.metrics.exposureInstructionsByPair).sort()).toEqual(Object.keys(res.metrics.exposureByPair).sort());
+      // XSAVEOPT/XSAVES only where the architecture has XSAVE, and every x86 unit design uses them.
+      if (res.arch === 'x86-64') expect(res.metrics.xsaveWordsAvoided).toBeGreaterThan(0);
+      else expect(res.metrics.xsaveWordsAvoided).toBe(0);
       switch (res.design) {
         // Lazy: units disabled at switch-in, trapped on first use, other domains' values behind them.
         case 'xen-x86-lazy-fpu':
@@ -48,6 +52,7 @@ describe('lazyswitch run --preset fpu', () => {
         case 'power-giveup-loadfp':
           expect(res.metrics.traps).toBeGreaterThan(0);
           expect(res.metrics.exposureCycles).toBeGreaterThan(0);
+          expect(res.metrics.exposureInstructions).toBeGreaterThan(0);
           break;
         // No trap ever, but fpuDisabled vcpus (int, io, cpu) run with the FPU off over other domains' values.
         case 'sel4-rfc18':
@@ -61,6 +66,7 @@ describe('lazyswitch run --preset fpu', () => {
           break;
         default:
           expect(res.metrics.exposureCycles).toBe(0);
+          expect(res.metrics.exposureInstructions).toBe(0);
       }
     }
   });
@@ -68,6 +74,11 @@ describe('lazyswitch run --preset fpu', () => {
     const r = cli('run', '--preset', 'fpu', '--arch', 'x86-64', '--time', '20ms');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/design\s+switches\s+Mcycles\s+overhead %\s+traps\s+unit saves avoided\s+restores avoided\s+exposure Mcycles/);
+    expect(r.out).toMatch(/exposure Mcycles\s+exposure Minstr\s+exposure %\s+XSAVE words avoided/);
+    // The window per domain pair: the default domains are d1 cpu, d2 fp, d3 io; only d2 uses the FPU.
+    expect(r.out).toMatch(/LazyFP exposure by domain pair: .*\(d1 cpu, d2 fp, d3 io\)/);
+    expect(r.out).toMatch(/^x86-64\s+xen-x86-lazy-fpu\s+d[13] over d2\s+[\d.,]+\s+[\d.,]+\s+\d+$/m);
+    expect(r.out).not.toMatch(/^x86-64\s+fpu-eager\s+d\d over/m);
   });
   it('refuses an unknown preset, naming the flag (exit 2)', () => {
     const r = cli('run', '--preset', 'gpu');

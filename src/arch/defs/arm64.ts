@@ -162,5 +162,6 @@ export const arm64: ArchSpecInput = {
     copyPerWord: { cycles: 0.5, source: '[estimate] ldp/stp move two words per instruction at about one per cycle' },
     schedule: { cycles: 1000, source: '[estimate] one schedule() pass; no published figure' },
     ipi: { cycles: 2000, source: '[estimate] GICv3 SGI via ICC_SGI1R_EL1 write + delivery + handler entry; no published figure used' },
+    guestIpc: { ipc: 1, source: '[estimate] a round one instruction per cycle for mixed guest code on a Neoverse-class core; no machine measured' },
   },
 };

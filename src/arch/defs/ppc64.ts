@@ -131,5 +131,6 @@ export const ppc64: ArchSpecInput = {
     copyPerWord: { cycles: 0.7, source: '[inferred] memcpy 168 B ≈ 15 cycles on x86 (reference §6.3)' },
     schedule: { cycles: 1000, source: '[estimate] one schedule() pass; no published figure' },
     ipi: { cycles: 2000, source: '[estimate] interrupt-controller IPI send + delivery; no published PPC970 figure' },
+    guestIpc: { ipc: 1, source: '[estimate] a round one instruction per cycle for mixed guest code on the PPC970; no published figure used' },
   },
 };

@@ -161,5 +161,6 @@ export const riscv64: ArchSpecInput = {
     copyPerWord: { cycles: 0.7, source: '[inferred] memcpy 168 B ≈ 15 cycles on x86 (reference §6.3)' },
     schedule: { cycles: 1000, source: '[estimate] one schedule() pass; no published figure' },
     ipi: { cycles: 2000, source: '[estimate] SBI IPI or IMSIC MSI write + delivery + handler entry; no published figure' },
+    guestIpc: { ipc: 1, source: '[estimate] a round one instruction per cycle for mixed guest code on an out-of-order RV64 core; no machine measured' },
   },
 };

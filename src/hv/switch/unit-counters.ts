@@ -3,41 +3,32 @@
  * Linux powerpc's `thread.load_fp` / `thread.load_vec` (power-giveup-loadfp) and the adaptive
  * design's run of stints that used a unit (adaptive).
  *
- * Where they live: the model has no per-vcpu field set aside for a design's own counters, so
- * they are packed into `vcpu.unitDirty` above its class bits. That word is the designs' to
- * clear (hv/model); the core only ORs class bits into it on a guest write (doGuest), never reads
- * or clears the rest. It is a plain number, so cloneState copies it, and canonicalWords hashes
- * the whole word, so determinism, step purity and the explorer all see the counters.
+ * Where they live: `vcpu.unitCounters` (hv/model), a word set aside for the unit designs and never
+ * read by the core. A counter is a bit field of it, starting at bit 0. The word is a plain number,
+ * so cloneState copies it, and canonicalWords hashes it, so determinism, step purity and the
+ * explorer all see the counters.
  *
- * Rules for a design that uses them: clear class bits only with clearDirty(), never by assigning
- * the whole word; decline an architecture whose classes reach COUNTER_BASE (countersFit()).
- * A dedicated per-vcpu field in hv/model would be cleaner; this keeps the core untouched.
+ * Class dirty bits stay in `vcpu.unitDirty`; clearDirty() clears some of them.
  */
-import type { Arch } from '../../arch/index.ts';
 import type { HvState } from '../model.ts';
 
-/** First bit of the counter space: class bits stay below it. Bits COUNTER_BASE..30 are free (23 bits). */
-export const COUNTER_BASE = 8;
+/** Usable bits of vcpu.unitCounters: 0..30 (bit 31 would make the number negative). */
+const COUNTER_BITS = 31;
 
-/** A counter: `bits` wide, `at` bits above COUNTER_BASE. */
+/** A counter: `bits` wide, starting at bit `at` of vcpu.unitCounters. */
 export interface CounterField {
   readonly at: number;
   readonly bits: number;
 }
 
-/** True when the architecture's class bits stay below the counter space, or why not. */
-export function countersFit(arch: Arch): true | string {
-  return arch.classes.length <= COUNTER_BASE ? true : `keeps per-vcpu counters above the class bits of vcpu.unitDirty: needs at most ${COUNTER_BASE} register classes, ${arch.name} has ${arch.classes.length}`;
-}
-
 function shiftOf(f: CounterField): number {
-  if (f.at < 0 || f.bits < 1 || COUNTER_BASE + f.at + f.bits > 31) throw new Error(`unit counter field {at: ${f.at}, bits: ${f.bits}} does not fit in bits ${COUNTER_BASE}..30 of vcpu.unitDirty`);
-  return COUNTER_BASE + f.at;
+  if (f.at < 0 || f.bits < 1 || f.at + f.bits > COUNTER_BITS) throw new Error(`unit counter field {at: ${f.at}, bits: ${f.bits}} does not fit in bits 0..${COUNTER_BITS - 1} of vcpu.unitCounters`);
+  return f.at;
 }
 
 /** Read counter f of vcpu v. */
 export function getCounter(st: HvState, v: number, f: CounterField): number {
-  return (st.vcpus[v].unitDirty >>> shiftOf(f)) & ((1 << f.bits) - 1);
+  return (st.vcpus[v].unitCounters >>> shiftOf(f)) & ((1 << f.bits) - 1);
 }
 
 /** Set counter f of vcpu v to x, truncated to its width (a u8 field wraps 256 to 0, as C's u8 does). */
@@ -45,10 +36,10 @@ export function setCounter(st: HvState, v: number, f: CounterField, x: number): 
   const s = shiftOf(f);
   const m = ((1 << f.bits) - 1) << s;
   const vc = st.vcpus[v];
-  vc.unitDirty = (vc.unitDirty & ~m) | ((x << s) & m);
+  vc.unitCounters = (vc.unitCounters & ~m) | ((x << s) & m);
 }
 
-/** Clear the dirty bits of the classes in `mask` (a bitmask by class index), keeping the counters. */
+/** Clear the dirty bits of the classes in `mask` (a bitmask by class index) of vcpu v. */
 export function clearDirty(st: HvState, v: number, mask: number): void {
   st.vcpus[v].unitDirty &= ~mask;
 }

@@ -23,7 +23,12 @@
  * - One stint without a use demotes it: lazy again, the run starts over from 0.
  * - Switch-out saves only the unit classes the vcpu wrote (vcpu_save_fpu()'s `if
  *   (!v->fpu_dirtied) return`, per class); the others are already in memory
- *   (metrics.unitSavesAvoided).
+ *   (metrics.unitSavesAvoided). On x86-64 the save and the restores are XSAVEOPT and XRSTOR, as
+ *   in Xen's xsave()/xrstor() and in Linux since 6bad06b76892 (2010, XSAVEOPT in the
+ *   context-switch path; today's os_xsave() picks XSAVES): the FPU is saved as a whole once a
+ *   vcpu dirtied it, and the processor's init and modified optimisations leave out the
+ *   components it did not write since the XRSTOR (xen-x86-lazy-fpu's saveDirtiedUnits, hv/ops
+ *   xsaveState).
  *
  * Deliberate differences from the precedents:
  * - Linux promoted after `fpu_counter > 5` (six trapping stints) and its u8 counter wrapped at
@@ -33,16 +38,17 @@
  *   models one), and a use is a real write, so demotion is immediate.
  * - All units of a vcpu are promoted and trapped together, as CR0.TS does on x86 (one run
  *   count per vcpu, not per class).
- * The run count lives in vcpu.unitDirty's counter space (hv/switch/unit-counters). Integer state
- * is switched eagerly, with every entry path saving every integer register, as in the other unit
+ * The run count lives in vcpu.unitCounters (hv/switch/unit-counters), bits 0–7. Integer state is
+ * switched eagerly, with every entry path saving every integer register, as in the other unit
  * designs.
  */
 import type { SwitchDesign } from '../types.ts';
 import type { HvState } from '../../model.ts';
 import { unitMask } from '../../model.ts';
-import { loadClass, loadHv, saveClass, saveHv, setLoadedAll, writePtbase } from '../../ops.ts';
+import { loadClass, loadHv, saveClass, saveHv, setLoadedAll, writePtbase, xrstorState } from '../../ops.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
-import { clearDirty, countersFit, getCounter, setCounter, type CounterField } from '../unit-counters.ts';
+import { saveDirtiedUnits } from '../xen-x86-lazy-fpu/index.ts';
+import { clearDirty, getCounter, setCounter, type CounterField } from '../unit-counters.ts';
 
 /**
  * Consecutive stints with a unit write after which a vcpu's units are restored eagerly at
@@ -50,7 +56,7 @@ import { clearDirty, countersFit, getCounter, setCounter, type CounterField } fr
  */
 export const PROMOTE_AFTER = 5;
 
-/** The vcpu's run of consecutive stints with a unit write, saturating at PROMOTE_AFTER. */
+/** The vcpu's run of consecutive stints with a unit write, saturating at PROMOTE_AFTER (bits 0–7 of vcpu.unitCounters). */
 export const USE_RUN: CounterField = { at: 0, bits: 8 };
 
 /** True when v's units are restored at switch-in (its run reached PROMOTE_AFTER). */
@@ -58,9 +64,10 @@ export function isEager(st: HvState, v: number): boolean {
   return getCounter(st, v, USE_RUN) >= PROMOTE_AFTER;
 }
 
+/** Restore every unit of v (one XRSTOR on x86) and enable them. */
 function loadUnits(st: HvState, p: number, v: number): void {
   const units = unitMask(st.cfg.arch);
-  for (const c of st.cfg.arch.classes) if (units & (1 << c.index)) loadClass(st, p, v, c.index);
+  xrstorState(st, p, v, units);
   st.pcpus[p].unitEnabled |= units;
 }
 
@@ -71,11 +78,9 @@ export const adaptive: SwitchDesign = {
     'lkml 2006-07-01 "sLeAZY FPU" (A. van de Ven, C. Ebbert): preload after 5 stints in a row; linux 2.6.19–3.x arch/x86/kernel/process_64.c __switch_to() fpu_counter > 5, traps.c math_state_restore()',
     'linux 653f52c "kvm,x86: load guest FPU context more eagerly" (R. van Riel): fpu_counter, lazy again after 255; linux powerpc restore_math() load_fp/load_vec; anchors §2.3',
     'xen/arch/x86/i387.c vcpu_save_fpu() (fpu_dirtied), vcpu_restore_fpu_lazy() on #NM (Xen 4.x): the lazy half; reference §2.6',
+    'xen/arch/x86/xstate.c xsave() (XSAVEOPT), xrstor(); linux 6bad06b76892 "x86, xsave: Use xsaveopt in context-switch path when supported" (S. Siddha, 2010); Intel SDM vol. 1 §13.6',
   ],
-  supports(arch) {
-    if (!unitMask(arch)) return `${arch.name} has no FP/vector class the hypervisor leaves alone`;
-    return countersFit(arch);
-  },
+  supports: (arch) => (unitMask(arch) ? true : `${arch.name} has no FP/vector class the hypervisor leaves alone`),
   entrySaves: (arch) => arch.hvRegs,
   contextSwitch(st, p, prev, next) {
     const pc = st.pcpus[p];
@@ -83,12 +88,8 @@ export const adaptive: SwitchDesign = {
     if (!st.vcpus[prev].isIdle) {
       saveHv(st, p, prev);
       const dirty = st.vcpus[prev].unitDirty & units;
-      for (const c of st.cfg.arch.classes) {
-        const bit = 1 << c.index;
-        if (c.hvUses) continue;
-        if (!(units & bit) || dirty & bit) saveClass(st, p, prev, c.index);
-        else st.metrics.unitSavesAvoided++;
-      }
+      for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) saveClass(st, p, prev, c.index);
+      saveDirtiedUnits(st, p, prev);
       const run = getCounter(st, prev, USE_RUN);
       setCounter(st, prev, USE_RUN, dirty ? Math.min(run + 1, PROMOTE_AFTER) : 0);
       clearDirty(st, prev, units);

@@ -11,10 +11,17 @@
  *   used the unit meanwhile); then the restore is avoided (metrics.unitRestoresAvoided).
  * - Writing the saved context (ptrace / setvcpucontext) invalidates it (__fpu_invalidate_fpregs_state).
  * - The unit is never disabled for a guest: no trap, no exposure. Integer state as `eager`.
+ * - x86-64 (`xsave` in the architecture data): the save is os_xsave(), whose XSTATE_XSAVE picks
+ *   XSAVES, else XSAVEC, else XSAVEOPT, else XSAVE by CPU feature (arch/x86/kernel/fpu/xstate.h);
+ *   on the modelled Xeon that is XSAVES, with the init and modified optimisations; the restore
+ *   is os_xrstor() (XRSTORS). So the always-save at switch-out writes only the components written
+ *   since the last XRSTORS from the vcpu's buffer on this pcpu (hv/ops xsaveState) — and after
+ *   X → idle → X, where the restore was skipped, still the ones written since that XRSTORS
+ *   (XMODIFIED is not reset by a save).
  */
 import type { SwitchDesign } from '../types.ts';
 import { NONE, unitMask } from '../../model.ts';
-import { loadClass, loadHv, saveAll, setLoadedAll, writePtbase } from '../../ops.ts';
+import { loadClass, loadHv, saveClass, saveHv, setLoadedAll, writePtbase, xrstorState, xsaveState } from '../../ops.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
 
 export const linuxX86Deferred: SwitchDesign = {
@@ -23,6 +30,7 @@ export const linuxX86Deferred: SwitchDesign = {
   cites: [
     'linux arch/x86/include/asm/fpu/sched.h switch_fpu_prepare(), switch_fpu_return(); fpregs_state_valid() (v5.2+, 5f409e20b794 TIF_NEED_FPU_LOAD)',
     'linux 58122bf1d856 "x86/fpu: Default eagerfpu=on on all CPUs" (v4.2)',
+    'linux arch/x86/kernel/fpu/xstate.h XSTATE_XSAVE: ALTERNATIVE(XSAVE, XSAVEOPT, XSAVEC, XSAVES), XSTATE_XRESTORE: XRSTOR or XRSTORS; Intel SDM vol. 1 §13.6, §13.11',
   ],
   supports: (arch) => (unitMask(arch) ? true : `${arch.name} has no FP/vector class the hypervisor leaves alone`),
   entrySaves: (arch) => arch.hvRegs,
@@ -30,7 +38,9 @@ export const linuxX86Deferred: SwitchDesign = {
     const pc = st.pcpus[p];
     const units = unitMask(st.cfg.arch);
     if (!st.vcpus[prev].isIdle) {
-      saveAll(st, p, prev);
+      saveHv(st, p, prev); // save_fpregs_to_fpstate(): the units through os_xsave()
+      for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) saveClass(st, p, prev, c.index);
+      xsaveState(st, p, prev, units);
       st.vcpus[prev].unitLastCpu = p;
       pc.unitOwner = prev;
     }
@@ -39,12 +49,9 @@ export const linuxX86Deferred: SwitchDesign = {
       st.cfg.observer?.onLoad(st, p, next);
       loadHv(st, p, next);
       const valid = pc.unitOwner === next && nv.unitLastCpu === p;
-      for (const c of st.cfg.arch.classes) {
-        if (c.hvUses) continue;
-        if (!(units & (1 << c.index))) loadClass(st, p, next, c.index);
-        else if (valid) st.metrics.unitRestoresAvoided++;
-        else loadClass(st, p, next, c.index);
-      }
+      for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) loadClass(st, p, next, c.index);
+      if (!valid) xrstorState(st, p, next, units); // os_xrstor()
+      else for (const c of st.cfg.arch.classes) if (units & (1 << c.index)) st.metrics.unitRestoresAvoided++;
       pc.unitOwner = next;
       nv.unitLastCpu = p;
     }

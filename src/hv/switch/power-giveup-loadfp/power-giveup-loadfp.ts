@@ -34,7 +34,8 @@
  *   class of its own in the ppc64 description; giving up FP and VEC covers it.
  * - The checkpointed (transactional memory) state of __switch_to_tm() and kernel-mode FP
  *   (enable_kernel_fp()) are not modelled: the hypervisor never uses the units.
- * - The counters live in vcpu.unitDirty's counter space (hv/switch/unit-counters).
+ * - The counters live in vcpu.unitCounters (hv/switch/unit-counters): LOAD_FP in bits 0–7,
+ *   LOAD_VEC in bits 8–15.
  * Integer state is switched eagerly (saved at every switch-out, loaded at every switch-in), with
  * every entry path saving every integer register, as the other unit designs do.
  */
@@ -44,9 +45,9 @@ import type { HvState } from '../../model.ts';
 import { unitMask } from '../../model.ts';
 import { loadClass, loadHv, saveClass, saveHv, setLoadedAll, writePtbase } from '../../ops.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
-import { clearDirty, countersFit, getCounter, setCounter, type CounterField } from '../unit-counters.ts';
+import { clearDirty, getCounter, setCounter, type CounterField } from '../unit-counters.ts';
 
-/** thread.load_fp and thread.load_vec: u8 counters, as in struct thread_struct. */
+/** thread.load_fp and thread.load_vec: u8 counters, as in struct thread_struct (bit fields of vcpu.unitCounters). */
 export const LOAD_FP: CounterField = { at: 0, bits: 8 };
 export const LOAD_VEC: CounterField = { at: 8, bits: 8 };
 
@@ -149,7 +150,7 @@ export const powerGiveupLoadfp: SwitchDesign = {
   supports(arch) {
     if (!arch.name.startsWith('ppc')) return `a PowerPC design (MSR[FP]/MSR[VEC] and Linux powerpc's load_fp/load_vec); on ${arch.name} compare xen-x86-lazy-fpu or adaptive`;
     if (!powerFacilities(arch).fp) return `${arch.name} has no FP class the hypervisor leaves alone`;
-    return countersFit(arch);
+    return true;
   },
   entrySaves: (arch) => arch.hvRegs,
   contextSwitch(st, p, prev, next) {

@@ -50,13 +50,18 @@
  * - The FPU state is every unit class (x86-64: x87, SSE, AVX, as seL4's XSAVE area; arm64 and
  *   riscv64: the FP classes and also SVE / V, which seL4 does not support yet).
  * - ppc64 is declined: seL4 has no PowerPC port.
+ * - On x86-64 the FPU is saved with XSAVEOPT and loaded with XRSTOR: saveFpuState() /
+ *   loadFpuState() (include/arch/x86/arch/machine/fpu.h) use the instruction the KernelXSave
+ *   choice names, and its first, default entry is XSAVEOPT ("Save state taking advantage of both
+ *   the init optimization and modified optimization", src/arch/x86/config.cmake). The model's
+ *   x86 FPU state also has AVX, where KernelXSaveFeatureSet defaults to x87 and SSE only.
  * Integer state is switched eagerly, with every entry path saving every integer register, as in
  * the other unit designs (seL4 saves a thread's registers into its TCB on every kernel entry).
  */
 import type { SwitchDesign } from '../types.ts';
 import type { HvState } from '../../model.ts';
 import { NONE, unitMask } from '../../model.ts';
-import { loadClass, loadHv, saveClass, saveHv, setLoadedAll, writePtbase } from '../../ops.ts';
+import { loadClass, loadHv, saveClass, saveHv, setLoadedAll, writePtbase, xrstorState, xsaveState } from '../../ops.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
 
 /** seL4_TCBFlag_fpuDisabled, as the model sets it: the vcpu's profile uses no FP or vector class. */
@@ -75,10 +80,10 @@ function forUnits(st: HvState, f: (ci: number) => void): void {
   for (const c of st.cfg.arch.classes) if (units & (1 << c.index)) f(c.index);
 }
 
-/** switchLocalFpuOwner(v): the owner's state is already in memory (saved at its switch-out); load v's, v owns the FPU. */
+/** switchLocalFpuOwner(v): the owner's state is already in memory (saved at its switch-out); load v's (loadFpuState: XRSTOR on x86), v owns the FPU. */
 function switchLocalFpuOwner(st: HvState, p: number, v: number): void {
   const pc = st.pcpus[p];
-  forUnits(st, (ci) => loadClass(st, p, v, ci));
+  xrstorState(st, p, v, unitMask(st.cfg.arch));
   pc.unitOwner = v;
   st.vcpus[v].unitLastCpu = p;
   pc.unitEnabled |= unitMask(st.cfg.arch);
@@ -91,6 +96,7 @@ export const sel4Rfc18: SwitchDesign = {
     'seL4 include/machine/fpu.h lazyFPURestore(): tcbFlags & seL4_TCBFlag_fpuDisabled → disableFpu(); nativeThreadUsingFPU() → enableFpu(); else switchLocalFpuOwner() (seL4 14.0.0, seL4/seL4 79e52c279e)',
     'seL4 src/machine/fpu.c switchLocalFpuOwner(), switchFpuOwner(), fpuRelease() (seL4/seL4 3bb33e0d60); src/kernel/thread.c prepareNextDomain(): switchLocalFpuOwner(NULL)',
     'seL4 RFC-18 "FPU Context Switching" (seL4/rfcs src/implemented/0180-fpu-switching.md, 2024-06-21); anchors §2.2, §4.3',
+    'seL4 include/arch/x86/arch/machine/fpu.h saveFpuState(): xsaveopt under CONFIG_XSAVE_XSAVEOPT, the first (default) KernelXSave choice of src/arch/x86/config.cmake; Intel SDM vol. 1 §13.6',
   ],
   supports(arch) {
     if (arch.name.startsWith('ppc')) return 'seL4 has no PowerPC port (its FPU support is x86, Arm and RISC-V)';
@@ -105,7 +111,8 @@ export const sel4Rfc18: SwitchDesign = {
       for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) saveClass(st, p, prev, c.index);
       // Early save of the owner (see the header: Xen's contract); an fpuDisabled prev has no FPU state here.
       const owner = pc.unitOwner === prev && (pc.unitEnabled & units) === units;
-      forUnits(st, (ci) => (owner ? saveClass(st, p, prev, ci) : st.metrics.unitSavesAvoided++));
+      if (owner) xsaveState(st, p, prev, units); // saveFpuState(): XSAVEOPT on x86
+      else forUnits(st, () => st.metrics.unitSavesAvoided++);
     }
     if (!st.vcpus[next].isIdle) {
       const nv = st.vcpus[next];

@@ -14,24 +14,52 @@
  *   remote flush is ever needed.
  *
  * TS covers every FP/vector class at once, so one #NM restores all of them.
+ *
+ * XSAVE (x86-64, `xsave` in the architecture data): Xen 4.x saves with xsave(), which is XSAVE
+ * patched to XSAVEOPT where the processor has it (XSAVES for supervisor components;
+ * xen/arch/x86/xstate.c), and restores with xrstor(v, XSTATE_LAZY). fpu_dirtied is one flag per
+ * vcpu: a dirtied vcpu's save is one XSAVEOPT of every component, and the processor itself leaves
+ * out the components not written since the #NM's XRSTOR (the modified optimisation) or never
+ * written at all (the init optimisation): metrics.xsaveWordsAvoided (hv/ops xsaveState). A vcpu
+ * that did not dirty the FPU saves nothing (metrics.unitSavesAvoided, one per unit class).
+ * Without XSAVE (the other architectures, and riscv-dirty-gated, which shares the save) the
+ * model keeps a dirty bit per class and saves the dirtied classes.
  */
 import type { SwitchDesign } from '../types.ts';
 import type { HvState } from '../../model.ts';
 import { unitMask } from '../../model.ts';
-import { loadClass, loadHv, saveClass, saveHv, setLoadedAll, writePtbase } from '../../ops.ts';
+import { loadClass, loadHv, saveClass, saveHv, setLoadedAll, writePtbase, xrstorState, xsaveState } from '../../ops.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
+
+/**
+ * vcpu_save_fpu(): the unit classes v dirtied since its dirty bits were last cleared. With XSAVE,
+ * fpu_dirtied is one flag: any dirtied unit → one XSAVEOPT/XSAVES of them all (xsaveState skips
+ * what the processor skips), none → nothing. Without, each dirtied class. A class not saved
+ * counts in metrics.unitSavesAvoided. Does not clear the dirty bits.
+ */
+export function saveDirtiedUnits(st: HvState, p: number, v: number): void {
+  const a = st.cfg.arch;
+  const units = unitMask(a);
+  const dirty = st.vcpus[v].unitDirty & units;
+  if (a.xsaveMask && (units & a.xsaveMask) === units) {
+    if (dirty) xsaveState(st, p, v, units);
+    else for (const c of a.classes) if ((units >>> c.index) & 1) st.metrics.unitSavesAvoided++;
+    return;
+  }
+  for (const c of a.classes) {
+    if (!((units >>> c.index) & 1)) continue;
+    if ((dirty >>> c.index) & 1) saveClass(st, p, v, c.index);
+    else st.metrics.unitSavesAvoided++;
+  }
+}
 
 /** Save prev at switch-out: integer and system state always, unit classes only if dirtied. */
 export function saveLazyFpu(st: HvState, p: number, prev: number): void {
   const units = unitMask(st.cfg.arch);
   const vc = st.vcpus[prev];
   saveHv(st, p, prev);
-  for (const c of st.cfg.arch.classes) {
-    if (c.hvUses) continue;
-    if (!(units & (1 << c.index))) saveClass(st, p, prev, c.index);
-    else if (vc.unitDirty & (1 << c.index)) saveClass(st, p, prev, c.index);
-    else st.metrics.unitSavesAvoided++;
-  }
+  for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) saveClass(st, p, prev, c.index);
+  saveDirtiedUnits(st, p, prev);
   vc.unitDirty = 0;
 }
 
@@ -49,6 +77,7 @@ export const xenX86LazyFpu: SwitchDesign = {
   summary: 'pre-2018 Xen: FP saved at switch-out only if fpu_dirtied, CR0.TS set on switch, restored on #NM',
   cites: [
     'xen/arch/x86/i387.c vcpu_save_fpu() (fpu_dirtied check), vcpu_restore_fpu_lazy() on #NM; domain.c __context_switch() (Xen 4.0–4.10)',
+    'xen/arch/x86/xstate.c xsave(): XSAVE patched to XSAVEOPT (X86_FEATURE_XSAVEOPT), XSAVES for supervisor components; xrstor(); Intel SDM vol. 1 §13.6',
     'linux-2.6 arch/i386/kernel/process.c __switch_to(): unlazy_fpu(prev_p); traps.c math_state_restore() (setup_fpu)',
     'reference xen-context-switch.md §2.6; LazyFP, CVE-2018-3665',
   ],
@@ -63,10 +92,11 @@ export const xenX86LazyFpu: SwitchDesign = {
     setLoadedAll(st, p, next);
   },
   unitTrap(st, p) {
-    // #NM: clts(); restore current's whole FP/vector state (its last save is in its area).
+    // #NM: clts(); restore current's whole FP/vector state (its last save is in its area) —
+    // xrstor(v, XSTATE_LAZY) on x86.
     const pc = st.pcpus[p];
     const units = unitMask(st.cfg.arch);
-    for (const c of st.cfg.arch.classes) if (units & (1 << c.index)) loadClass(st, p, pc.current, c.index);
+    xrstorState(st, p, pc.current, units);
     pc.unitEnabled |= units;
   },
 };

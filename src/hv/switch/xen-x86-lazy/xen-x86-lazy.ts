@@ -14,7 +14,7 @@
 import type { SwitchDesign } from '../types.ts';
 import type { HvState } from '../../model.ts';
 import { NONE } from '../../model.ts';
-import { loadClass, loadHv, saveAll, setLoadedAll, writePtbase } from '../../ops.ts';
+import { loadClass, loadHv, saveAll, saveClass, saveHv, setLoadedAll, writePtbase, xrstorState, xsaveState } from '../../ops.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
 
 /**
@@ -23,23 +23,54 @@ import { HV_OWNER } from '../../../machine/index.ts';
  * The segment state (selectors, FS/GS bases: the `system` classes) is not loaded here: Xen loads
  * it in context_switch() itself, after __context_switch() and only on its non-lazy branch
  * (load_LDT(); load_segments(), "may fault", so with IRQs on).
+ *
+ * `xsave`: the FPU is saved with XSAVEOPT/XSAVES and loaded with XRSTOR (vcpu_save_fpu() →
+ * xsave(), vcpu_restore_fpu_nonlazy() → xrstor(), xen/arch/x86/xstate.c), so the processor's
+ * init and modified optimisations apply (hv/ops xsaveState) on an architecture with `xsave`.
+ * Off (xen-x86-lazy), every class is copied in full, as before.
  */
-export function fullSwitch(st: HvState, p: number): void {
+export function fullSwitch(st: HvState, p: number, xsave = false): void {
   const pc = st.pcpus[p];
   const from = pc.loaded[0];
   const to = pc.current;
+  const a = st.cfg.arch;
+  const comps = xsave ? a.xsaveMask : 0;
   if (!st.vcpus[from].isIdle) {
-    saveAll(st, p, from);
+    if (comps) {
+      saveHv(st, p, from);
+      for (const c of a.classes) if (!c.hvUses && !((comps >>> c.index) & 1)) saveClass(st, p, from, c.index);
+      xsaveState(st, p, from, comps);
+    } else saveAll(st, p, from);
     st.vcpus[from].dirtyPcpu = NONE;
   }
   if (!st.vcpus[to].isIdle) {
     st.cfg.observer?.onLoad(st, p, to);
     loadHv(st, p, to);
-    for (const c of st.cfg.arch.classes) if (!c.hvUses && c.role !== 'system') loadClass(st, p, to, c.index);
+    for (const c of a.classes) if (!c.hvUses && c.role !== 'system' && !((comps >>> c.index) & 1)) loadClass(st, p, to, c.index);
+    if (comps) xrstorState(st, p, to, comps);
     st.vcpus[to].dirtyPcpu = p;
   }
   writePtbase(st, p, st.vcpus[to].isIdle ? HV_OWNER : st.vcpus[to].domain);
   setLoadedAll(st, p, to);
+}
+
+/** context_switch()'s curr_vcpu check, then __context_switch() and load_segments() (xsave: see fullSwitch). */
+export function lazyContextSwitch(st: HvState, p: number, next: number, xsave = false): void {
+  const pc = st.pcpus[p];
+  if (pc.loaded[0] === next || (st.vcpus[next].isIdle && pc.online)) {
+    st.metrics.lazySwitches++;
+    return;
+  }
+  fullSwitch(st, p, xsave);
+  if (!st.vcpus[next].isIdle) loadSegments(st, p, next);
+}
+
+/** __sync_local_execstate(): commit what this pcpu holds lazily (xsave: see fullSwitch). */
+export function lazySyncLocal(st: HvState, p: number, xsave = false): boolean {
+  const pc = st.pcpus[p];
+  if (pc.loaded[0] === pc.current) return false;
+  fullSwitch(st, p, xsave);
+  return true;
 }
 
 /** load_segments(next): the system (segment) classes, in context_switch()'s non-lazy branch. */
@@ -67,18 +98,9 @@ export const xenX86Lazy: SwitchDesign = {
     return d !== NONE && d !== p ? d : NONE;
   },
   contextSwitch(st, p, _prev, next) {
-    const pc = st.pcpus[p];
-    if (pc.loaded[0] === next || (st.vcpus[next].isIdle && pc.online)) {
-      st.metrics.lazySwitches++;
-      return;
-    }
-    fullSwitch(st, p);
-    if (!st.vcpus[next].isIdle) loadSegments(st, p, next);
+    lazyContextSwitch(st, p, next);
   },
   syncLocal(st, p) {
-    const pc = st.pcpus[p];
-    if (pc.loaded[0] === pc.current) return false;
-    fullSwitch(st, p);
-    return true;
+    return lazySyncLocal(st, p);
   },
 };
