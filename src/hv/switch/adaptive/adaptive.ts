@@ -45,10 +45,11 @@
 import type { SwitchDesign } from '../types.ts';
 import type { HvState } from '../../model.ts';
 import { unitMask } from '../../model.ts';
-import { loadClass, loadHv, saveClass, saveHv, setLoadedAll, writePtbase, xrstorState } from '../../ops.ts';
+import { setLoadedAll, writePtbase, xrstorState } from '../../ops.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
 import { saveDirtiedUnits } from '../xen-x86-lazy-fpu/index.ts';
 import { clearDirty, getCounter, setCounter, type CounterField } from '../unit-counters.ts';
+import { loadNonUnits, saveNonUnits, supportsUnits } from '../unit-support.ts';
 
 /**
  * Consecutive stints with a unit write after which a vcpu's units are restored eagerly at
@@ -80,15 +81,14 @@ export const adaptive: SwitchDesign = {
     'xen/arch/x86/i387.c vcpu_save_fpu() (fpu_dirtied), vcpu_restore_fpu_lazy() on #NM (Xen 4.x): the lazy half; reference §2.6',
     'xen/arch/x86/xstate.c xsave() (XSAVEOPT), xrstor(); linux 6bad06b76892 "x86, xsave: Use xsaveopt in context-switch path when supported" (S. Siddha, 2010); Intel SDM vol. 1 §13.6',
   ],
-  supports: (arch) => (unitMask(arch) ? true : `${arch.name} has no FP/vector class the hypervisor leaves alone`),
+  supports: supportsUnits,
   entrySaves: (arch) => arch.hvRegs,
   contextSwitch(st, p, prev, next) {
     const pc = st.pcpus[p];
     const units = unitMask(st.cfg.arch);
     if (!st.vcpus[prev].isIdle) {
-      saveHv(st, p, prev);
       const dirty = st.vcpus[prev].unitDirty & units;
-      for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) saveClass(st, p, prev, c.index);
+      saveNonUnits(st, p, prev);
       saveDirtiedUnits(st, p, prev);
       const run = getCounter(st, prev, USE_RUN);
       setCounter(st, prev, USE_RUN, dirty ? Math.min(run + 1, PROMOTE_AFTER) : 0);
@@ -98,8 +98,7 @@ export const adaptive: SwitchDesign = {
     pc.unitEnabled &= ~units;
     if (!st.vcpus[next].isIdle) {
       st.cfg.observer?.onLoad(st, p, next);
-      loadHv(st, p, next);
-      for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) loadClass(st, p, next, c.index);
+      loadNonUnits(st, p, next);
       clearDirty(st, next, units);
       if (isEager(st, next)) loadUnits(st, p, next);
     }

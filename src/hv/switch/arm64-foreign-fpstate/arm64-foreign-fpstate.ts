@@ -48,8 +48,9 @@ import type { Arch } from '../../../arch/index.ts';
 import type { SwitchDesign } from '../types.ts';
 import type { HvState } from '../../model.ts';
 import { NONE, unitMask } from '../../model.ts';
-import { loadClass, loadHv, restoreFrame, saveClass, saveHv, setLoadedAll, writePtbase } from '../../ops.ts';
+import { loadClass, restoreFrame, saveClass, setLoadedAll, writePtbase } from '../../ops.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
+import { saveNonUnits, loadNonUnits } from '../unit-support.ts';
 
 /** The arm64 unit classes: FPSIMD (role fp, never trapped), SVE (role vector, behind CPACR_EL1.ZEN), and the Z-high part a V write zeroes. */
 export interface Arm64Units {
@@ -132,8 +133,7 @@ export const arm64ForeignFpstate: SwitchDesign = {
   contextSwitch(st, p, prev, next) {
     const units = unitMask(st.cfg.arch);
     if (!st.vcpus[prev].isIdle) {
-      saveHv(st, p, prev);
-      for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) saveClass(st, p, prev, c.index);
+      saveNonUnits(st, p, prev);
       // fpsimd_save(): only if !TIF_FOREIGN_FPSTATE; SVE registers only with TIF_SVE.
       const save = fpstateLive(st, p, prev) ? stateMask(st, prev) : 0;
       for (const c of st.cfg.arch.classes) {
@@ -145,8 +145,7 @@ export const arm64ForeignFpstate: SwitchDesign = {
     }
     if (!st.vcpus[next].isIdle) {
       st.cfg.observer?.onLoad(st, p, next);
-      loadHv(st, p, next);
-      for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) loadClass(st, p, next, c.index);
+      loadNonUnits(st, p, next);
       // TIF_FOREIGN_FPSTATE = wrong_task || wrong_cpu; the load itself waits for exitToGuest.
       if (fpstateLive(st, p, next)) {
         const m = stateMask(st, next);

@@ -21,8 +21,9 @@
  */
 import type { SwitchDesign } from '../types.ts';
 import { NONE, unitMask } from '../../model.ts';
-import { loadClass, loadHv, saveClass, saveHv, setLoadedAll, writePtbase, xrstorState, xsaveState } from '../../ops.ts';
+import { setLoadedAll, writePtbase, xrstorState, xsaveState } from '../../ops.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
+import { saveNonUnits, loadNonUnits, supportsUnits } from '../unit-support.ts';
 
 export const linuxX86Deferred: SwitchDesign = {
   name: 'linux-x86-deferred',
@@ -32,14 +33,13 @@ export const linuxX86Deferred: SwitchDesign = {
     'linux 58122bf1d856 "x86/fpu: Default eagerfpu=on on all CPUs" (v4.2)',
     'linux arch/x86/kernel/fpu/xstate.h XSTATE_XSAVE: ALTERNATIVE(XSAVE, XSAVEOPT, XSAVEC, XSAVES), XSTATE_XRESTORE: XRSTOR or XRSTORS; Intel SDM vol. 1 §13.6, §13.11',
   ],
-  supports: (arch) => (unitMask(arch) ? true : `${arch.name} has no FP/vector class the hypervisor leaves alone`),
+  supports: supportsUnits,
   entrySaves: (arch) => arch.hvRegs,
   contextSwitch(st, p, prev, next) {
     const pc = st.pcpus[p];
     const units = unitMask(st.cfg.arch);
     if (!st.vcpus[prev].isIdle) {
-      saveHv(st, p, prev); // save_fpregs_to_fpstate(): the units through os_xsave()
-      for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) saveClass(st, p, prev, c.index);
+      saveNonUnits(st, p, prev); // save_fpregs_to_fpstate(): the units through os_xsave()
       xsaveState(st, p, prev, units);
       st.vcpus[prev].unitLastCpu = p;
       pc.unitOwner = prev;
@@ -47,9 +47,8 @@ export const linuxX86Deferred: SwitchDesign = {
     if (!st.vcpus[next].isIdle) {
       const nv = st.vcpus[next];
       st.cfg.observer?.onLoad(st, p, next);
-      loadHv(st, p, next);
+      loadNonUnits(st, p, next);
       const valid = pc.unitOwner === next && nv.unitLastCpu === p;
-      for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) loadClass(st, p, next, c.index);
       if (!valid) xrstorState(st, p, next, units); // os_xrstor()
       else for (const c of st.cfg.arch.classes) if (units & (1 << c.index)) st.metrics.unitRestoresAvoided++;
       pc.unitOwner = next;

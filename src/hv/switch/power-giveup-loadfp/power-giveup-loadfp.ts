@@ -43,9 +43,10 @@ import type { Arch } from '../../../arch/index.ts';
 import type { SwitchDesign } from '../types.ts';
 import type { HvState } from '../../model.ts';
 import { unitMask } from '../../model.ts';
-import { loadClass, loadHv, saveClass, saveHv, setLoadedAll, writePtbase } from '../../ops.ts';
+import { loadClass, saveClass, setLoadedAll, writePtbase } from '../../ops.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
 import { clearDirty, getCounter, setCounter, type CounterField } from '../unit-counters.ts';
+import { saveNonUnits, loadNonUnits } from '../unit-support.ts';
 
 /** thread.load_fp and thread.load_vec: u8 counters, as in struct thread_struct (bit fields of vcpu.unitCounters). */
 export const LOAD_FP: CounterField = { at: 0, bits: 8 };
@@ -156,14 +157,12 @@ export const powerGiveupLoadfp: SwitchDesign = {
   contextSwitch(st, p, prev, next) {
     const units = unitMask(st.cfg.arch);
     if (!st.vcpus[prev].isIdle) {
-      saveHv(st, p, prev);
-      for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) saveClass(st, p, prev, c.index);
+      saveNonUnits(st, p, prev);
       giveupAll(st, p, prev);
     }
     if (!st.vcpus[next].isIdle) {
       st.cfg.observer?.onLoad(st, p, next);
-      loadHv(st, p, next);
-      for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) loadClass(st, p, next, c.index);
+      loadNonUnits(st, p, next);
       clearDirty(st, next, units);
       restoreSprs(st, p, next);
       restoreMath(st, p, next);

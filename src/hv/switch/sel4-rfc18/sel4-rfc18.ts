@@ -61,8 +61,9 @@
 import type { SwitchDesign } from '../types.ts';
 import type { HvState } from '../../model.ts';
 import { NONE, unitMask } from '../../model.ts';
-import { loadClass, loadHv, saveClass, saveHv, setLoadedAll, writePtbase, xrstorState, xsaveState } from '../../ops.ts';
+import { setLoadedAll, writePtbase, xrstorState, xsaveState } from '../../ops.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
+import { saveNonUnits, loadNonUnits, supportsUnits } from '../unit-support.ts';
 
 /** seL4_TCBFlag_fpuDisabled, as the model sets it: the vcpu's profile uses no FP or vector class. */
 export function fpuDisabled(st: HvState, v: number): boolean {
@@ -100,15 +101,14 @@ export const sel4Rfc18: SwitchDesign = {
   ],
   supports(arch) {
     if (arch.name.startsWith('ppc')) return 'seL4 has no PowerPC port (its FPU support is x86, Arm and RISC-V)';
-    return unitMask(arch) ? true : `${arch.name} has no FP/vector class the hypervisor leaves alone`;
+    return supportsUnits(arch);
   },
   entrySaves: (arch) => arch.hvRegs,
   contextSwitch(st, p, prev, next) {
     const pc = st.pcpus[p];
     const units = unitMask(st.cfg.arch);
     if (!st.vcpus[prev].isIdle) {
-      saveHv(st, p, prev);
-      for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) saveClass(st, p, prev, c.index);
+      saveNonUnits(st, p, prev);
       // Early save of the owner (see the header: Xen's contract); an fpuDisabled prev has no FPU state here.
       const owner = pc.unitOwner === prev && (pc.unitEnabled & units) === units;
       if (owner) xsaveState(st, p, prev, units); // saveFpuState(): XSAVEOPT on x86
@@ -117,8 +117,7 @@ export const sel4Rfc18: SwitchDesign = {
     if (!st.vcpus[next].isIdle) {
       const nv = st.vcpus[next];
       st.cfg.observer?.onLoad(st, p, next);
-      loadHv(st, p, next);
-      for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) loadClass(st, p, next, c.index);
+      loadNonUnits(st, p, next);
       // prepareNextDomain(): entering another domain than the owner's → switchLocalFpuOwner(NULL).
       if (pc.unitOwner !== NONE && st.vcpus[pc.unitOwner].domain !== nv.domain) {
         pc.unitOwner = NONE;

@@ -28,8 +28,9 @@
 import type { SwitchDesign } from '../types.ts';
 import type { HvState } from '../../model.ts';
 import { unitMask } from '../../model.ts';
-import { loadClass, loadHv, saveClass, saveHv, setLoadedAll, writePtbase, xrstorState, xsaveState } from '../../ops.ts';
+import { saveClass, setLoadedAll, writePtbase, xrstorState, xsaveState } from '../../ops.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
+import { saveNonUnits, loadNonUnits, supportsUnits } from '../unit-support.ts';
 
 /**
  * vcpu_save_fpu(): the unit classes v dirtied since its dirty bits were last cleared. With XSAVE,
@@ -55,20 +56,16 @@ export function saveDirtiedUnits(st: HvState, p: number, v: number): void {
 
 /** Save prev at switch-out: integer and system state always, unit classes only if dirtied. */
 export function saveLazyFpu(st: HvState, p: number, prev: number): void {
-  const units = unitMask(st.cfg.arch);
   const vc = st.vcpus[prev];
-  saveHv(st, p, prev);
-  for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) saveClass(st, p, prev, c.index);
+  saveNonUnits(st, p, prev);
   saveDirtiedUnits(st, p, prev);
   vc.unitDirty = 0;
 }
 
 /** Load next's integer and system state; its units stay where they are until it traps. */
 export function loadLazyFpu(st: HvState, p: number, next: number): void {
-  const units = unitMask(st.cfg.arch);
   st.cfg.observer?.onLoad(st, p, next);
-  loadHv(st, p, next);
-  for (const c of st.cfg.arch.classes) if (!c.hvUses && !(units & (1 << c.index))) loadClass(st, p, next, c.index);
+  loadNonUnits(st, p, next);
   st.vcpus[next].unitDirty = 0;
 }
 
@@ -81,7 +78,7 @@ export const xenX86LazyFpu: SwitchDesign = {
     'linux-2.6 arch/i386/kernel/process.c __switch_to(): unlazy_fpu(prev_p); traps.c math_state_restore() (setup_fpu)',
     'reference xen-context-switch.md §2.6; LazyFP, CVE-2018-3665',
   ],
-  supports: (arch) => (unitMask(arch) ? true : `${arch.name} has no FP/vector class the hypervisor leaves alone`),
+  supports: supportsUnits,
   entrySaves: (arch) => arch.hvRegs,
   contextSwitch(st, p, prev, next) {
     if (!st.vcpus[prev].isIdle) saveLazyFpu(st, p, prev);
