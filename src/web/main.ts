@@ -7,8 +7,8 @@
  * text, with the checker's findings beside it. The model runs here (bundled by esbuild); this
  * file and its siblings import only the public API, src/index.ts. Plain DOM, no framework.
  */
-import { builtinArchNames, DESIGNS, getArch, INVARIANTS, SCHEDULERS, type HvState } from '../index.ts';
-import { analyse, Cursor, DEFAULT_SCENARIO, parseReplay, recordChoices, replayString, SEED_CASE, type Scenario, type Session, type SwitchInfo } from './session.ts';
+import { builtinArchNames, CONTRACT_NAMES, CONTRACTS, DEFAULT_CONTRACT, DESIGNS, getArch, INVARIANTS, SCHEDULERS, type ContractName, type HvState } from '../index.ts';
+import { analyse, Cursor, DEFAULT_SCENARIO, parseReplay, recordChoices, replayString, SEED_CASE, SEED_CONTRACT_CASE, type Scenario, type Session, type SwitchInfo } from './session.ts';
 import { commitState, placesOf, rangeList, type Place } from './locate.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -71,6 +71,12 @@ function build(): void {
   const archSel = h('select', { id: 'arch', name: 'arch', onchange: () => fillDesigns() }, ...builtinArchNames().map((a) => h('option', { value: a }, a)));
   const designSel = h('select', { id: 'design', name: 'design' });
   const schedSel = h('select', { id: 'sched', name: 'sched' }, ...SCHEDULERS.map((s) => h('option', { value: s.name }, s.name)));
+  const contractSel = h(
+    'select',
+    { id: 'contract', name: 'contract', title: "the scheduler interface: 2005-08 (the seed's), 2006-01-06 (context_switch_done), 2006-01-07 (context_saved, today's)" },
+    ...CONTRACT_NAMES.map((c) => h('option', { value: c, title: CONTRACTS[c].summary }, c)),
+  );
+  contractSel.value = DEFAULT_CONTRACT;
   const form = h(
     'form',
     {
@@ -85,13 +91,19 @@ function build(): void {
     h('label', {}, 'arch', archSel),
     h('label', {}, 'design', designSel),
     h('label', {}, 'scheduler', schedSel),
+    h('label', {}, 'contract', contractSel),
     h('label', {}, 'pcpus', h('input', { id: 'pcpus', type: 'number', min: 1, max: 31, value: DEFAULT_SCENARIO.pcpus })),
     h('label', { title: 'PROFILE[*VCPUS][:wWEIGHT][:cCAP],… or DxV, as lazyswitch run --domains' }, 'domains', h('input', { id: 'domains', class: 'domains', value: DEFAULT_SCENARIO.domains, spellcheck: 'false' })),
     h('label', {}, 'ms', h('input', { id: 'ms', type: 'number', min: 1, max: 5000, value: DEFAULT_SCENARIO.ms, title: 'simulated milliseconds' })),
     h('label', {}, 'seed', h('input', { id: 'seed', type: 'number', min: 0, value: DEFAULT_SCENARIO.seed })),
     h('button', { type: 'submit', class: 'primary', id: 'run' }, 'Run'),
   );
-  const preset = h('button', { id: 'seed-case', class: 'preset', type: 'button', title: 'ppc-naive-volatile on ppc64 (volatile-only exception entry), default scenario; jumps to the first switch the checker flags', onclick: () => runSeedCase() }, "The seed's case ▶ first violating switch");
+  const preset = h('button', { id: 'seed-case', class: 'preset', type: 'button', title: 'ppc-naive-volatile on ppc64 (volatile-only exception entry), default scenario; jumps to the first switch the checker flags', onclick: () => runPreset(SEED_CASE) }, "The seed's case ▶ first violating switch");
+  const preset2 = h(
+    'button',
+    { id: 'seed-contract-case', class: 'preset', type: 'button', title: "ppc-asm-exit-switch on ppc64 under the 2005-08 contract: the lock drops while prev's nonvolatiles are still in C frames", onclick: () => runPreset(SEED_CONTRACT_CASE) },
+    'The post under its own contract ▶',
+  );
   const replayToggle = h(
     'button',
     {
@@ -113,7 +125,7 @@ function build(): void {
     { class: 'top' },
     h('h1', {}, 'lazyswitch ', h('span', {}, 'switch stepper')),
     form,
-    h('div', { class: 'bar' }, preset, replayToggle, h('p', { id: 'status', role: 'status' })),
+    h('div', { class: 'bar' }, preset, preset2, replayToggle, h('p', { id: 'status', role: 'status' })),
   );
 
   const replay = h(
@@ -172,6 +184,7 @@ function readForm(): Scenario {
     domains: ($('domains') as HTMLInputElement).value.trim(),
     ms: num('ms'),
     seed: num('seed'),
+    contract: ($('contract') as HTMLSelectElement).value as ContractName,
   };
 }
 
@@ -184,6 +197,7 @@ function writeForm(sc: Scenario): void {
   ($('domains') as HTMLInputElement).value = sc.domains;
   ($('ms') as HTMLInputElement).value = String(sc.ms);
   ($('seed') as HTMLInputElement).value = String(sc.seed);
+  ($('contract') as HTMLSelectElement).value = sc.contract ?? DEFAULT_CONTRACT;
 }
 
 function status(text: string, error = false): void {
@@ -200,7 +214,7 @@ function load(s: Session): void {
   view.cursor = new Cursor(s);
   const first = s.switches.findIndex((x) => x.violations.length > 0);
   status(
-    `${s.design.name} on ${s.arch.name}: ${s.choices.length.toLocaleString('en-US')} steps, ${s.switches.length.toLocaleString('en-US')} switches, ` +
+    `${s.design.name} on ${s.arch.name}${s.scenario.contract && s.scenario.contract !== DEFAULT_CONTRACT ? ` under the ${s.scenario.contract} contract` : ''}: ${s.choices.length.toLocaleString('en-US')} steps, ${s.switches.length.toLocaleString('en-US')} switches, ` +
       (s.totalViolations ? `${s.totalViolations.toLocaleString('en-US')} violations (first in switch ${first + 1})` : 'no violations') +
       (s.source === 'replay' ? ' — from the replay string' : ''),
   );
@@ -232,9 +246,9 @@ function landAt(where: Where): void {
   $('stepper').focus();
 }
 
-function runSeedCase(): void {
-  writeForm(SEED_CASE);
-  runScenario(SEED_CASE, 'violation');
+function runPreset(sc: Scenario): void {
+  writeForm(sc);
+  runScenario(sc, 'violation');
 }
 
 function runReplay(): void {
@@ -313,7 +327,7 @@ function writeHash(): void {
   const s = view.session;
   if (!s || s.source !== 'driver') return;
   const sc = s.scenario;
-  const q = new URLSearchParams({ arch: sc.arch, design: sc.design, sched: sc.sched, pcpus: String(sc.pcpus), domains: sc.domains, ms: String(sc.ms), seed: String(sc.seed), sw: String(view.sw + 1), mo: String(view.mo + 1) });
+  const q = new URLSearchParams({ arch: sc.arch, design: sc.design, sched: sc.sched, pcpus: String(sc.pcpus), domains: sc.domains, ms: String(sc.ms), seed: String(sc.seed), contract: sc.contract ?? DEFAULT_CONTRACT, sw: String(view.sw + 1), mo: String(view.mo + 1) });
   history.replaceState(null, '', `#${q.toString()}`);
 }
 
@@ -323,7 +337,7 @@ function readHash(): { sc: Scenario; sw: number; mo: number } | null {
   if (!q.get('arch') || !q.get('design')) return null;
   const n = (k: string, d: number) => (q.has(k) ? Number(q.get(k)) : d);
   return {
-    sc: { arch: q.get('arch')!, design: q.get('design')!, sched: q.get('sched') ?? DEFAULT_SCENARIO.sched, pcpus: n('pcpus', DEFAULT_SCENARIO.pcpus), domains: q.get('domains') ?? DEFAULT_SCENARIO.domains, ms: n('ms', DEFAULT_SCENARIO.ms), seed: n('seed', DEFAULT_SCENARIO.seed) },
+    sc: { arch: q.get('arch')!, design: q.get('design')!, sched: q.get('sched') ?? DEFAULT_SCENARIO.sched, pcpus: n('pcpus', DEFAULT_SCENARIO.pcpus), domains: q.get('domains') ?? DEFAULT_SCENARIO.domains, ms: n('ms', DEFAULT_SCENARIO.ms), seed: n('seed', DEFAULT_SCENARIO.seed), contract: (q.get('contract') ?? DEFAULT_CONTRACT) as ContractName },
     sw: n('sw', 1) - 1,
     mo: n('mo', 0) - 1,
   };

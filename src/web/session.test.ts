@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import { analyse, Cursor, parseReplay, recordChoices, replayString, ReplayError, SEED_CASE, DEFAULT_SCENARIO } from './session.ts';
+import { analyse, Cursor, parseReplay, recordChoices, replayString, ReplayError, SEED_CASE, SEED_CONTRACT_CASE, DEFAULT_SCENARIO, checkScenario } from './session.ts';
 import { commitState, placesOf, rangeList } from './locate.ts';
 
 describe('web/session: the seed\'s case, switch by switch', () => {
@@ -79,5 +79,19 @@ describe('src/web imports only the public API', () => {
       const text = readFileSync(dir + f, 'utf8');
       for (const m of text.matchAll(/\bfrom\s+'([^']+)'/g)) expect(m[1], `${f} imports ${m[1]}`).toMatch(/^(\.\.\/index\.ts|\.\/[\w-]+\.ts)$/);
     }
+  });
+});
+
+describe('web/session: the contract through history', () => {
+  it("the post's own design breaks invariant 3 under 2005-08, inside the state switch where the lock drops, and keeps it today", () => {
+    const s = analyse(SEED_CONTRACT_CASE, recordChoices(SEED_CONTRACT_CASE), 'driver');
+    const first = s.switches.find((x) => x.violations.length > 0)!;
+    expect(first.violations[0].v.invariant).toBe('inv3');
+    expect(first.violations[0].v.message).toMatch(/releases its schedule lock/);
+    const today = { ...SEED_CONTRACT_CASE, contract: undefined };
+    expect(analyse(today, recordChoices(today), 'driver').totalViolations).toBe(0);
+  });
+  it('rejects an unknown contract, naming the field', () => {
+    expect(() => checkScenario({ ...DEFAULT_SCENARIO, contract: '2004' as never })).toThrow(/contract: expected one of 2005-08, 2006-01-06, 2006-01-07/);
   });
 });

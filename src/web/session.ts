@@ -26,6 +26,10 @@ import {
   type HvTracer,
   type SwitchDesign,
   type Violation,
+  CONTRACT_NAMES,
+  designFor,
+  isContractName,
+  type ContractName,
 } from '../index.ts';
 
 export interface Scenario {
@@ -38,6 +42,8 @@ export interface Scenario {
   /** Simulated milliseconds. */
   ms: number;
   seed: number;
+  /** The scheduler interface (hv/contract); absent: today's. */
+  contract?: ContractName;
 }
 
 /** The scenario of `npm start` (src/cli/run.ts defaults) on 50 ms, so the page stays quick. */
@@ -45,6 +51,9 @@ export const DEFAULT_SCENARIO: Scenario = { arch: 'x86-64', design: 'xen-x86-laz
 
 /** The seed's case: volatile-only entry on ppc64 (README "The seed's question"). */
 export const SEED_CASE: Scenario = { ...DEFAULT_SCENARIO, arch: 'ppc64', design: 'ppc-naive-volatile' };
+
+/** The post's own design under the interface it was written against (README "The contract through history"). */
+export const SEED_CONTRACT_CASE: Scenario = { ...DEFAULT_SCENARIO, arch: 'ppc64', design: 'ppc-asm-exit-switch', contract: '2005-08' };
 
 /** Budget of steps in the browser (a 1 s default run is about 65k). */
 export const MAX_STEPS = 250_000;
@@ -113,7 +122,8 @@ function fresh(sc: Scenario, tracer: HvTracer | null): Fresh {
   const checker = new Checker({ keep: KEEP });
   const st = buildState({
     arch: getArch(sc.arch),
-    design: getDesign(sc.design),
+    design: designFor(getDesign(sc.design), sc.contract),
+    contract: sc.contract,
     sched: getScheduler(sc.sched),
     pcpus: sc.pcpus,
     domains: parseDomains(sc.domains),
@@ -131,6 +141,7 @@ export function checkScenario(sc: Scenario): void {
   const ok = d.supports(getArch(sc.arch));
   if (ok !== true) throw new Error(`${sc.design} does not support ${sc.arch}: ${ok}`);
   getScheduler(sc.sched);
+  if (sc.contract !== undefined && !isContractName(sc.contract)) throw new Error(`contract: expected one of ${CONTRACT_NAMES.join(', ')}`);
   parseDomains(sc.domains);
   if (!Number.isInteger(sc.pcpus) || sc.pcpus < 1 || sc.pcpus > 31) throw new Error('pcpus: expected a whole number 1..31');
   if (!(sc.ms > 0 && sc.ms <= 5000)) throw new Error('time: expected 0 < ms ≤ 5000');

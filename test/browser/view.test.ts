@@ -180,6 +180,18 @@ describe('lazyswitch view (the switch stepper)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('the post-under-its-own-contract button selects 2005-08 and lands on an inv3 violation at the lock release', async () => {
+    await page.click('#seed-contract-case');
+    await page.waitForFunction(() => /^ppc-asm-exit-switch on ppc64 under the 2005-08 contract: .* violations/.test(document.getElementById('status')?.textContent ?? ''));
+    await expect(page.locator('#contract').inputValue()).resolves.toBe('2005-08');
+    await expect(page.locator('body').textContent()).resolves.toContain('releases its schedule lock');
+    // Back to the seed's case for the tests below (it resets the contract to today's).
+    await page.click('#seed-case');
+    await page.waitForFunction(() => /^ppc-naive-volatile on ppc64: /.test(document.getElementById('status')?.textContent ?? ''));
+    await expect(page.locator('#contract').inputValue()).resolves.toBe('2006-01-07');
+    expect(errors).toEqual([]);
+  });
+
   it('a replay string up to here, loaded back, reproduces the same switch', async () => {
     await page.click('#replay-toggle');
     await page.click('#copy-replay');
