@@ -11,8 +11,8 @@ import { runOne, buildState, drive, step, cloneState, hashState, enabled } from 
 import { parseDomains } from '../../scenario/index.ts';
 import { PROFILES } from '../../guest/index.ts';
 import type { SwitchDesign } from './types.ts';
-import { writtenFor } from './registry.ts';
-import { DEFAULT_CONTRACT } from '../contract.ts';
+import { getDesign, writtenFor } from './registry.ts';
+import { CONTRACT_NAMES, DEFAULT_CONTRACT } from '../contract.ts';
 
 export interface DesignConformance {
   design: SwitchDesign;
@@ -26,6 +26,15 @@ export function runDesignConformance({ design, broken = Boolean(design.broken) }
       expect(design.name).toMatch(/^[a-z0-9-]+$/);
       expect(design.summary.length).toBeGreaterThan(10);
       expect(design.cites.length).toBeGreaterThan(0);
+    });
+
+    it('declares the scheduler interfaces it is written for, and its older forms exist', () => {
+      expect(design.contracts?.length, 'contracts').toBeGreaterThan(0);
+      for (const c of design.contracts ?? []) expect(CONTRACT_NAMES).toContain(c);
+      for (const [c, form] of Object.entries(design.forms ?? {})) {
+        expect(CONTRACT_NAMES).toContain(c);
+        expect(writtenFor(getDesign(form))).toContain(c);
+      }
     });
 
     const archs = builtinArchNames().filter((a) => design.supports(getArch(a)) === true);

@@ -81,6 +81,8 @@ export const adaptive: SwitchDesign = {
     'xen/arch/x86/i387.c vcpu_save_fpu() (fpu_dirtied), vcpu_restore_fpu_lazy() on #NM (Xen 4.x): the lazy half; reference §2.6',
     'xen/arch/x86/xstate.c xsave() (XSAVEOPT), xrstor(); linux 6bad06b76892 "x86, xsave: Use xsaveopt in context-switch path when supported" (S. Siddha, 2010); Intel SDM vol. 1 §13.6',
   ],
+  // Written against today's interface: context_saved() once prev is committed (the default tail).
+  contracts: ['2006-01-07'],
   supports: supportsUnits,
   entrySaves: (arch) => arch.hvRegs,
   contextSwitch(st, p, prev, next) {

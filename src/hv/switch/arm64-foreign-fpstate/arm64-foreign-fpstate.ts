@@ -124,6 +124,8 @@ export const arm64ForeignFpstate: SwitchDesign = {
   // (fpregs_state_valid()); on ppc64 Linux gives the units up at every switch instead
   // (power-giveup-loadfp). What is arm64's own is the split into an untrapped FPSIMD file and a
   // trapped SVE extension (CPACR_EL1.ZEN) bound per task.
+  // A Linux scheme placed in Xen's today's interface (context_saved() in the default tail).
+  contracts: ['2006-01-07'],
   supports(arch) {
     if (arch.name !== 'arm64') return `an arm64 design (TIF_FOREIGN_FPSTATE, fpsimd_last_state and the CPACR_EL1.ZEN trap for SVE); on ${arch.name} the same owner/last-cpu check is linux-x86-deferred`;
     if (!arm64Units(arch).fpsimd) return `${arch.name} has no FP/SIMD class the hypervisor leaves alone`;

@@ -33,6 +33,8 @@ export const linuxX86Deferred: SwitchDesign = {
     'linux 58122bf1d856 "x86/fpu: Default eagerfpu=on on all CPUs" (v4.2)',
     'linux arch/x86/kernel/fpu/xstate.h XSTATE_XSAVE: ALTERNATIVE(XSAVE, XSAVEOPT, XSAVEC, XSAVES), XSTATE_XRESTORE: XRSTOR or XRSTORS; Intel SDM vol. 1 §13.6, §13.11',
   ],
+  // A Linux scheme placed in Xen's today's interface (context_saved() in the default tail).
+  contracts: ['2006-01-07'],
   supports: supportsUnits,
   entrySaves: (arch) => arch.hvRegs,
   contextSwitch(st, p, prev, next) {

@@ -31,6 +31,8 @@ export const perVcpuStack: SwitchDesign = {
   summary: 'Xen Arm / ia64: per-vcpu stacks; switch_to saves only callee-saved registers; volatile-only entry suffices',
   cites: ['xen/arch/arm/domain.c context_switch(), schedule_tail(); arm64 entry.S __context_switch (755e512957)', 'xen/arch/ia64/xen/xenmisc.c switch_to(); context_saved() (1198a6a99f)'],
   stack: 'per-vcpu',
+  // Xen Arm (2008 on) calls context_saved(prev) from schedule_tail(): today's interface only.
+  contracts: ['2006-01-07'],
   supports: (arch) => (arch.cframes.allocation.length ? true : 'needs the callee-saved register set (cframes.allocation) of the hypervisor ABI'),
   entrySaves: volatileOnlyEntry,
   contextSwitch(st, p, prev, next) {

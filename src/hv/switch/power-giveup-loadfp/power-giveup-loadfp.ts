@@ -148,6 +148,8 @@ export const powerGiveupLoadfp: SwitchDesign = {
     'linux arch/powerpc/kernel/fpu.S load_up_fpu, vector.S load_up_altivec: `li r4,1; stb r4,THREAD_LOAD_FP(r5)` (N. Piggin, "powerpc: re-initialise lazy FPU/VEC counters on every fault", v5.9)',
     'linux 70fe3d980f5f "powerpc: Restore FPU/VEC/VSX if previously used" (C. Bur, v4.6): the load_fp / load_vec u8 counters; anchors §2.3, §4.4',
   ],
+  // A Linux scheme placed in Xen's today's interface (context_saved() in the default tail).
+  contracts: ['2006-01-07'],
   supports(arch) {
     if (!arch.name.startsWith('ppc')) return `a PowerPC design (MSR[FP]/MSR[VEC] and Linux powerpc's load_fp/load_vec); on ${arch.name} compare xen-x86-lazy-fpu or adaptive`;
     if (!powerFacilities(arch).fp) return `${arch.name} has no FP class the hypervisor leaves alone`;

@@ -16,6 +16,8 @@ export const ppcFullSaveOnSchedPaths: SwitchDesign = {
   name: 'ppc-full-save-on-sched-paths',
   summary: 'Xen/PowerPC as merged: r14–r31 saved only on hcall/HDEC entry; eager switch; never returns',
   cites: ['xen/arch/powerpc/powerpc64/exceptions.S ex_hcall_continued, ex_hdec_continued: SAVE_GPRS r14, r31', 'xen/arch/powerpc/domain.c context_switch(), sync_vcpu_execstate() no-op (1aa3c54a31^)'],
+  // The PowerPC port as merged in 2006-07, against the context_saved() interface of 1198a6a99f.
+  contracts: ['2006-01-07'],
   supports(arch) {
     const ppc = supportsPpc(arch);
     if (ppc !== true) return ppc;

@@ -21,6 +21,8 @@ export const riscvDirtyGated: SwitchDesign = {
     'linux arch/riscv/include/asm/switch_to.h __switch_to_fpu(): fstate_save() only if SR_FS_DIRTY, fstate_restore() (v5.x–v6.x); __switch_to_vector()',
     'RISC-V privileged spec §3.1.6.6, Extension Context Status (FS, VS: Off/Initial/Clean/Dirty)',
   ],
+  // A RISC-V scheme placed in Xen's today's interface (context_saved() in the default tail).
+  contracts: ['2006-01-07'],
   supports: (arch) => (arch.name === 'riscv64' ? true : 'a RISC-V design: it needs the FS/VS dirty state of sstatus'),
   entrySaves: (arch) => arch.hvRegs,
   contextSwitch(st, p, prev, next) {

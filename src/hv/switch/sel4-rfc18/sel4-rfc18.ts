@@ -99,6 +99,8 @@ export const sel4Rfc18: SwitchDesign = {
     'seL4 RFC-18 "FPU Context Switching" (seL4/rfcs src/implemented/0180-fpu-switching.md, 2024-06-21); anchors §2.2, §4.3',
     'seL4 include/arch/x86/arch/machine/fpu.h saveFpuState(): xsaveopt under CONFIG_XSAVE_XSAVEOPT, the first (default) KernelXSave choice of src/arch/x86/config.cmake; Intel SDM vol. 1 §13.6',
   ],
+  // seL4's scheme placed in Xen's today's interface (context_saved() in the default tail).
+  contracts: ['2006-01-07'],
   supports(arch) {
     if (arch.name.startsWith('ppc')) return 'seL4 has no PowerPC port (its FPU support is x86, Arm and RISC-V)';
     return supportsUnits(arch);

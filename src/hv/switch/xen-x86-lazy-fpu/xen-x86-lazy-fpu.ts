@@ -78,6 +78,8 @@ export const xenX86LazyFpu: SwitchDesign = {
     'linux-2.6 arch/i386/kernel/process.c __switch_to(): unlazy_fpu(prev_p); traps.c math_state_restore() (setup_fpu)',
     'reference xen-context-switch.md §2.6; LazyFP, CVE-2018-3665',
   ],
+  // Xen 4.0–4.10: today's interface (and its dirty pull needs IRQs on in context_switch()).
+  contracts: ['2006-01-07'],
   supports: supportsUnits,
   entrySaves: (arch) => arch.hvRegs,
   contextSwitch(st, p, prev, next) {
