@@ -93,8 +93,8 @@ function specFrom(f: ExploreFlags, cfg: ConfigFile): ExploreSpec {
     pcpus: f.pcpus !== undefined ? intFlag('--pcpus', f.pcpus, 1, 8) : (cfg.pcpus ?? base.pcpus),
     domains: f.domains ?? cfg.domains ?? base.domains,
     control: f.control === false ? false : (cfg.control ?? base.control),
-    ops: f.ops !== undefined ? f.ops.split(',').map((s) => s.trim()).filter(Boolean) : (cfg.ops ?? GUEST_OPS_DEFAULT),
-    ...(f.ctl !== undefined ? { ctl: f.ctl.split(',').map((s) => s.trim()).filter(Boolean) } : cfg.ctl ? { ctl: cfg.ctl } : {}),
+    ops: f.ops !== undefined ? f.ops.split(',').map((s) => s.trim()).filter(Boolean) : (cfg.ops ?? base.ops ?? GUEST_OPS_DEFAULT),
+    ...(f.ctl !== undefined ? { ctl: f.ctl.split(',').map((s) => s.trim()).filter(Boolean) } : cfg.ctl ? { ctl: cfg.ctl } : base.ctl ? { ctl: base.ctl } : {}),
     ...(f.contract !== undefined ? { contract: contractFlag(f.contract) } : cfg.contract ? { contract: cfg.contract } : base.contract ? { contract: base.contract } : {}),
   };
 }

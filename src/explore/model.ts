@@ -126,12 +126,13 @@ function opsOf(spec: ExploreSpec): number[] {
   });
 }
 
-/** The spec a mutant is explored with by default: the default configuration on its architecture, with its scheduler if it needs its own. */
+/** The spec a mutant is explored with by default: the smallest configuration that exposes it (its catalogue entry), on its architecture, with its scheduler if it needs its own. */
 export function mutantSpec(name: string): ExploreSpec {
   const m = MUTANTS.find((x) => x.name === name);
   if (!m) throw new InputError('--design', [{ where: '--design', message: `unknown mutant "${name}"` }]);
   const own = mutantSched(name);
-  return { ...DEFAULT_SPEC, design: name, arch: m.arch, sched: own ? own.name : DEFAULT_SPEC.sched, ...(m.contract ? { contract: m.contract } : {}) };
+  const e = m.explore;
+  return { ...DEFAULT_SPEC, design: name, arch: m.arch, sched: own ? own.name : DEFAULT_SPEC.sched, domains: e.domains, control: e.control, ops: e.ops, ...(e.ctl ? { ctl: e.ctl } : {}), ...(m.contract ? { contract: m.contract } : {}) };
 }
 
 /** Reset every time field (see the module comment): after this, no field that holds a time differs between states. */

@@ -27,13 +27,28 @@ export interface Mutant {
   mutations?: Mutations;
   /** The scheduler-interface generation it runs under (default today's). */
   contract?: ContractName;
+  /**
+   * The smallest configuration the explorer exposes it in (`lazyswitch explore --design NAME`
+   * starts from it; flags override): domains, guest ops, and the control operations offered.
+   * Default: one domain of two vcpus, hypercalls and blocks, no control operations.
+   */
+  explore: MutantExplore;
 }
+
+export interface MutantExplore {
+  domains: string;
+  ops: string[];
+  control: boolean;
+  ctl?: string[];
+}
+
+const SMALL: MutantExplore = { domains: 'int*2', ops: ['hypercall', 'block'], control: false };
 
 /** The scenario most mutants need: I/O-bound vcpus that block, wake and migrate, on 4 pcpus, credit. */
 const IO = 'io*6,vector*2';
 
 /** A catalogue entry; scheduler, scenario and control rate default to the common ones above. */
-type MutantSpec = Omit<Mutant, 'sched' | 'domains' | 'pcpus' | 'controlHz'> & Partial<Pick<Mutant, 'sched' | 'domains' | 'pcpus' | 'controlHz'>>;
+type MutantSpec = Omit<Mutant, 'sched' | 'domains' | 'pcpus' | 'controlHz' | 'explore'> & Partial<Pick<Mutant, 'sched' | 'domains' | 'pcpus' | 'controlHz'>> & { explore?: Partial<MutantExplore> };
 
 export const MUTANTS: readonly Mutant[] = (
   [
@@ -64,6 +79,7 @@ export const MUTANTS: readonly Mutant[] = (
   },
   {
     name: 'remote-read-without-sync',
+    explore: { control: true },
     description: 'getvcpucontext reads the save area after vcpu_pause() without sync_vcpu_execstate()',
     history: 'the reader protocol of fc6151d0e9 / 4fb2acfb09 (2005-08-26): "a reader of another VCPU\'s context first forces sync"',
     arch: 'x86-64',
@@ -82,6 +98,7 @@ export const MUTANTS: readonly Mutant[] = (
   },
   {
     name: 'migrate-running-vcpu',
+    explore: { control: true },
     description: 'vcpu_migrate() moves a vcpu to another pcpu while it is still is_running',
     history: 'vcpu_migrate() bails out if v->is_running and context_saved() finishes the migration (97bfffea3c, 2006-09-21)',
     arch: 'x86-64',
@@ -92,6 +109,7 @@ export const MUTANTS: readonly Mutant[] = (
   },
   {
     name: 'migration-lost-in-tail',
+    explore: { control: true, ctl: ['set_affinity'] },
     description: 'context_saved() clears is_running but does not act on a migration requested while the vcpu ran',
     history: '97bfffea3c (2006-09-21): context_saved() calls vcpu_migrate() when _VPF_migrating is set',
     arch: 'x86-64',
@@ -178,6 +196,7 @@ export const MUTANTS: readonly Mutant[] = (
   },
   {
     name: 'lazy-on-offline-pcpu',
+    explore: { control: true, ctl: ['hotplug'] },
     description: 'lazy switch to idle even on a pcpu going offline: the state is stranded where no flush IPI reaches',
     history: 'f2dcefdc7b (2010-04-07): lazy only if cpu_online(cpu), "Else sync_vcpu_execstate() doesn\'t work properly"',
     arch: 'x86-64',
@@ -197,6 +216,7 @@ export const MUTANTS: readonly Mutant[] = (
   },
   {
     name: 'sleep-sync-ignores-lock',
+    explore: { control: true, ctl: ['getvcpucontext'] },
     description: "under the 2005-08 contract, vcpu_sleep_sync() waits for the running flag only: the flag is cleared under the lock before context_switch(), so a reader proceeds while prev's registers are still being saved",
     history: '4fb2acfb09 (2005-08-26, the day after the seed post): "Synchronous pause should not only wait for the running flag to clear, but also for the scheduler lock to be released"',
     arch: 'x86-64',
@@ -223,4 +243,4 @@ export const MUTANTS: readonly Mutant[] = (
     domains: 'cpu*2,fp*2,io*2',
   },
 ] satisfies MutantSpec[]
-).map((m) => ({ sched: credit, domains: IO, pcpus: 4, controlHz: 0, ...m }));
+).map((m) => ({ sched: credit, domains: IO, pcpus: 4, controlHz: 0, ...m, explore: { ...SMALL, ...m.explore } }));
