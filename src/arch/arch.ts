@@ -329,3 +329,19 @@ function buildCFrames(spec: ArchSpecData, source: string, resolve: (s: readonly 
     allocation,
   };
 }
+
+/**
+ * A fact derived from an architecture, computed once per compiled Arch (the arch data never
+ * changes after compileArch) and remembered beside it: unit masks, a design's class groupings.
+ */
+export function perArch<T>(derive: (arch: Arch) => T): (arch: Arch) => T {
+  const cache = new WeakMap<Arch, T>();
+  return (arch) => {
+    let v = cache.get(arch);
+    if (v === undefined) {
+      v = derive(arch);
+      cache.set(arch, v);
+    }
+    return v;
+  };
+}

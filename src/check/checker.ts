@@ -11,7 +11,7 @@
  * - After every step: invariants 1 (no vcpu current on two pcpus), 5 (no vcpu loaded on two
  *   pcpus) and 7 (state loaded for a vcpu other than current only under idle).
  */
-import { NONE, PHASE, unitMask, type HvObserver, type HvState } from '../hv/index.ts';
+import { NONE, PHASE, foreignRegister, unitMask, type HvObserver, type HvState } from '../hv/index.ts';
 import type { Violation } from './violation.ts';
 import { locateValue, ownerName } from './locate.ts';
 
@@ -108,19 +108,12 @@ export class Checker implements HvObserver {
    * enabled for the next domain leaks the previous one's FP/vector state).
    */
   private isolation(st: HvState, p: number, v: number, enabled: number): void {
-    const own = st.pcpus[p].regs.own;
     const dom = st.vcpus[v].domain;
-    const classes = st.cfg.arch.classes;
-    for (let ci = 0; enabled >>> ci; ci++) {
-      if (!((enabled >>> ci) & 1)) continue;
-      const c = classes[ci];
-      for (let r = c.start; r < c.end; r++) {
-        const o = own[r];
-        if (o < 0 || o === dom) continue;
-        this.report(st, 'isolation', p, v, r, () => `${st.vcpus[v].name} (domain ${ownerName(st, dom)}) resumes on pcpu ${p} with its ${c.name} unit enabled while ${st.cfg.arch.regNames[r]} holds a value owned by ${ownerName(st, o)}: an architectural leak`);
-        return; // one report per resume
-      }
-    }
+    const r = foreignRegister(st, p, dom, enabled);
+    if (r === NONE) return; // one report per resume
+    const o = st.pcpus[p].regs.own[r];
+    const unit = st.cfg.arch.classes[st.cfg.arch.regClass[r]].name;
+    this.report(st, 'isolation', p, v, r, () => `${st.vcpus[v].name} (domain ${ownerName(st, dom)}) resumes on pcpu ${p} with its ${unit} unit enabled while ${st.cfg.arch.regNames[r]} holds a value owned by ${ownerName(st, o)}: an architectural leak`);
   }
 
   onPick(st: HvState, p: number, next: number): void {

@@ -4,7 +4,7 @@
  * per switch, overhead; and the answer in words. `--contract all`: the designs × contracts
  * matrix of issue 10 (history/matrix) instead.
  */
-import { CONTRACT_NAMES, DEFAULT_CONTRACT, DESIGNS, getScheduler, writtenFor, type ContractName } from '../hv/index.ts';
+import { CONTRACT_NAMES, DEFAULT_CONTRACT, DESIGNS, getScheduler, servesContract, type ContractName } from '../hv/index.ts';
 import { runOne } from '../sim/index.ts';
 import { DEFAULT_DOMAINS, parseDomains, parseTime } from '../scenario/index.ts';
 import { contractMatrix } from '../history/index.ts';
@@ -22,7 +22,7 @@ export interface ExplainFlags {
   json?: boolean;
   contract: string;
   controlRate?: string;
-  budget: string;
+  budget?: string;
 }
 
 const ALIASES: Record<string, string> = { ppc: 'ppc64', x86: 'x86-64', arm: 'arm64', riscv: 'riscv64' };
@@ -37,10 +37,10 @@ export function explainCommand(target: string, f: ExplainFlags, out: (s: string)
   const all = f.contract === 'all';
   const controlHz = intFlag('--control-rate', f.controlRate ?? (all ? '2000' : '0'), 0, 1_000_000);
   if (all) return explainMatrix(f, out, { arch, pcpus, domains, sched, seconds, seed, controlHz });
-  if (f.budget !== DEFAULT_BUDGET) throw new InputError('--budget', [{ where: '--budget', message: 'only with --contract all (the explorer budget of each matrix cell)' }]);
+  if (f.budget !== undefined) throw new InputError('--budget', [{ where: '--budget', message: 'only with --contract all (the explorer budget of each matrix cell)' }]);
   const contract = contractFlag(f.contract);
   // The designs written for the contract, and those kept broken on purpose (shown to be caught).
-  const designs = DESIGNS.filter((d) => d.supports(arch) === true && (d.broken || writtenFor(d).includes(contract) || d.forms?.[contract] !== undefined));
+  const designs = DESIGNS.filter((d) => d.supports(arch) === true && (d.broken || servesContract(d, contract)));
   const progress = new Progress(`lazyswitch explain ${arch.name}`);
   const results = designs.map((design, i) =>
     runOne({ arch, design, sched, pcpus, domains, seconds, seed, controlHz, contract, onProgress: (fr) => progress.update((i + fr) / designs.length, design.name) }),
@@ -72,7 +72,7 @@ export function explainCommand(target: string, f: ExplainFlags, out: (s: string)
 export const DEFAULT_BUDGET = '6000';
 
 function explainMatrix(f: ExplainFlags, out: (s: string) => void, o: Omit<Parameters<typeof contractMatrix>[0], 'budget'>): void {
-  const budget = intFlag('--budget', f.budget, 1, 10_000_000);
+  const budget = intFlag('--budget', f.budget ?? DEFAULT_BUDGET, 1, 10_000_000);
   const progress = new Progress(`lazyswitch explain ${o.arch.name} --contract all`);
   const doc = contractMatrix({ ...o, budget, onProgress: (fr, label) => progress.update(fr, label) });
   progress.done();
@@ -81,8 +81,9 @@ function explainMatrix(f: ExplainFlags, out: (s: string) => void, o: Omit<Parame
     return;
   }
   const r = doc.scenario.random;
+  const e = doc.scenario.explorer;
   out(`lazyswitch explain ${doc.arch} --contract all: every design under each generation of the scheduler interface`);
-  out(`random: ${r.pcpus} pcpus, ${r.domains.map((d) => `${d.vcpus}×${d.profile}`).join(', ')}, ${r.sched}, ${r.seconds}s, seed ${r.seed}, ${r.controlHz} control ops/s; explorer: 2 pcpus, int*2, rr, hypercall and block, ${budget.toLocaleString('en-US')} states per cell\n`);
+  out(`random: ${r.pcpus} pcpus, ${r.domains.map((d) => `${d.vcpus}×${d.profile}`).join(', ')}, ${r.sched}, ${r.seconds}s, seed ${r.seed}, ${r.controlHz} control ops/s; explorer: ${e.pcpus} pcpus, ${e.domains}, ${e.sched}, guest ops ${e.ops.join(' and ')}, ${budget.toLocaleString('en-US')} states per cell\n`);
   for (const c of doc.contracts) out(`  ${c.name.padEnd(11)} ${c.commit}\n  ${''.padEnd(11)} ${c.summary}`);
   out('');
   out(renderMatrixTable(doc));

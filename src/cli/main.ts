@@ -66,7 +66,7 @@ export function buildProgram(): Command {
     .argument('<arch>', 'ppc, x86, or an architecture name or file')
     .option('--json', 'print the table as JSON (with --contract all: { contracts, designs: [ { design, verdicts: { "<contract>": { correct, violation, … } } } ] })')
     .option('--control-rate <n>', 'control operations per second from the first domain (default 0; 2000 with --contract all)')
-    .option('--budget <states>', 'with --contract all: explorer states per matrix cell', DEFAULT_BUDGET);
+    .option('--budget <states>', `with --contract all: explorer states per matrix cell (default ${DEFAULT_BUDGET})`);
   scenarioOptions(explain).action((target, opts) => explainCommand(target, opts, out));
 
   program

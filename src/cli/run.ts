@@ -1,5 +1,5 @@
 /** @module cli/run: `lazyswitch run` — every design on every architecture, one comparison. */
-import { DESIGNS, FPU_DESIGNS, DEFAULT_CONTRACT, getDesign, getScheduler, writtenFor, type ContractName, type SwitchDesign } from '../hv/index.ts';
+import { DESIGNS, FPU_DESIGNS, DEFAULT_CONTRACT, getDesign, getScheduler, servesContract, type ContractName, type SwitchDesign } from '../hv/index.ts';
 import { loadDesignFile } from './design-file.ts';
 import { runOne, type RunResult } from '../sim/index.ts';
 import { DEFAULT_DOMAINS, parseDomains, parseTime } from '../scenario/index.ts';
@@ -43,7 +43,7 @@ export const DEFAULT_ARCHS = ['x86-64', 'ppc64'];
  * fpu` compares (issue 6). A design with its own form for the contract runs that form.
  */
 export function defaultDesigns(contract: ContractName = DEFAULT_CONTRACT): SwitchDesign[] {
-  return DESIGNS.filter((d) => !d.broken && !FPU_DESIGNS.includes(d) && (writtenFor(d).includes(contract) || d.forms?.[contract] !== undefined) && !isFormOfAnother(d));
+  return DESIGNS.filter((d) => !d.broken && !FPU_DESIGNS.includes(d) && servesContract(d, contract) && !isFormOfAnother(d));
 }
 
 /** A design that is another one's older form (xen-x86-lazy-2005): it runs as that design's form, not beside it. */

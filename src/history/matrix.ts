@@ -10,7 +10,7 @@
  * state budget is, so the result is deterministic).
  */
 import type { Arch } from '../arch/index.ts';
-import { CONTRACTS, CONTRACT_NAMES, DESIGNS, designFor, writtenFor, type ContractName, type Scheduler, type SwitchDesign } from '../hv/index.ts';
+import { CONTRACTS, CONTRACT_NAMES, DESIGNS, designFor, servesContract, writtenFor, type ContractName, type Scheduler, type SwitchDesign } from '../hv/index.ts';
 import type { DomainSpec } from '../scenario/index.ts';
 import { runOne } from '../sim/index.ts';
 import { explore, resolveSpec, type ExploreSpec } from '../explore/index.ts';
@@ -48,7 +48,7 @@ export interface MatrixDocument {
   contracts: { name: ContractName; commit: string; summary: string }[];
   scenario: {
     random: { pcpus: number; domains: DomainSpec[]; sched: string; seconds: number; seed: number; controlHz: number };
-    explorer: Omit<ExploreSpec, 'contract'> & { budget: number };
+    explorer: typeof EXPLORER_CELL & { design: string; arch: string; budget: number };
   };
   designs: MatrixRow[];
 }
@@ -93,7 +93,7 @@ export function verdict(o: MatrixOptions, design: SwitchDesign, contract: Contra
   const ev = e.violations[0];
   const rv = r.violations[0];
   const base = {
-    writtenFor: writtenFor(design).includes(contract) || design.forms?.[contract] !== undefined,
+    writtenFor: servesContract(design, contract),
     form: form !== design ? form.name : null,
     random: { switches: r.metrics.switches, violations: r.violationCount },
     explored: { states: e.states, complete: e.complete },

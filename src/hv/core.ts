@@ -26,7 +26,7 @@ import { copyRegs, IPI_FLUSH, IPI_RESCHED } from '../machine/index.ts';
 import { charge, hvClobber, restoreFrame } from './ops.ts';
 import { callChain, idleDepth, resetStack, unwindTo } from './stack.ts';
 import { controlStart } from './control.ts';
-import { NONE, PHASE, RUNSTATE, unitMask, vcpuRunnable, type HvPcpu, type HvState, type Vcpu } from './model.ts';
+import { NONE, PHASE, RUNSTATE, foreignRegister, unitMask, vcpuRunnable, type HvPcpu, type HvState, type Vcpu } from './model.ts';
 
 export const PATH = Object.fromEntries(ENTRY_PATHS.map((p, i) => [p, i])) as Record<EntryPathName, number>;
 const PATH_HYPERCALL = PATH.hypercall;
@@ -285,24 +285,12 @@ function unitTrap(st: HvState, p: number, ci: number): void {
  * whose registers still hold another domain's values exposes them to speculation. Measured.
  */
 function measureExposure(st: HvState, p: number, v: number, len: number, disabled: number): void {
-  const pc = st.pcpus[p];
   const dom = st.vcpus[v].domain;
-  const classes = st.cfg.arch.classes;
-  for (let ci = 0; disabled >>> ci; ci++) {
-    if (!((disabled >>> ci) & 1)) continue;
-    const c = classes[ci];
-    for (let r = c.start; r < c.end; r++) {
-      const o = pc.regs.own[r];
-      if (o < 0 || o === dom) continue;
-      st.metrics.exposureCycles += len;
-      const key = `${st.domains[dom].name}>${st.domains[o].name}`;
-      st.metrics.exposureByPair[key] = (st.metrics.exposureByPair[key] ?? 0) + len;
-      const ins = len * st.cfg.arch.spec.cost.guestIpc.ipc; // the guest instructions of the window
-      st.metrics.exposureInstructions += ins;
-      st.metrics.exposureInstructionsByPair[key] = (st.metrics.exposureInstructionsByPair[key] ?? 0) + ins;
-      return; // one window per segment, however many units are exposed
-    }
-  }
+  const r = foreignRegister(st, p, dom, disabled);
+  if (r === NONE) return; // one window per segment, however many units are exposed
+  st.metrics.exposureCycles += len;
+  const key = `${st.domains[dom].name}>${st.domains[st.pcpus[p].regs.own[r]].name}`;
+  st.metrics.exposureByPair[key] = (st.metrics.exposureByPair[key] ?? 0) + len;
 }
 
 /**

@@ -8,7 +8,7 @@
  * pcpu's registers; `dirtyPcpu` (Xen's v->dirty_cpu) is the pcpu holding a vcpu's
  * uncommitted state.
  */
-import type { Arch, EntryPathName } from '../arch/index.ts';
+import { perArch, type Arch, type EntryPathName } from '../arch/index.ts';
 import type { CFrame, Pcpu, RegStore } from '../machine/index.ts';
 import type { GuestProfile } from '../guest/index.ts';
 import type { SwitchDesign } from './switch/types.ts';
@@ -246,13 +246,6 @@ export interface Metrics {
   exposureCycles: number;
   /** exposureCycles by "running domain>owning domain" (domain names, e.g. "d2>d1"). */
   exposureByPair: Record<string, number>;
-  /**
-   * Guest instructions run in that window: exposureCycles × the architecture's guest IPC
-   * (cost.guestIpc) — the instructions a transient-execution attack has to work with.
-   */
-  exposureInstructions: number;
-  /** exposureInstructions by "running domain>owning domain", as exposureByPair. */
-  exposureInstructionsByPair: Record<string, number>;
   /** Switch-outs of a guest vcpu on an architecture with units, and how many had used a unit since switched in. */
   unitSwitchOuts: number;
   unitUsedSwitchOuts: number;
@@ -390,8 +383,6 @@ export function newMetrics(): Metrics {
     xsaveAvoidedBy: { init: 0, modified: 0 },
     exposureCycles: 0,
     exposureByPair: {},
-    exposureInstructions: 0,
-    exposureInstructionsByPair: {},
     unitSwitchOuts: 0,
     unitUsedSwitchOuts: 0,
     usedUnitFraction: 0,
@@ -400,16 +391,31 @@ export function newMetrics(): Metrics {
   };
 }
 
-const unitMasks = new WeakMap<Arch, number>();
-
 /** Bitmask of the lazily switchable unit classes of an architecture: role fp or vector, never used by the hypervisor. */
-export function unitMask(arch: Arch): number {
-  const cached = unitMasks.get(arch);
-  if (cached !== undefined) return cached;
+export const unitMask = perArch((arch: Arch): number => {
   let m = 0;
   for (const c of arch.classes) if (!c.hvUses && (c.role === 'fp' || c.role === 'vector') && c.index < 31) m |= 1 << c.index;
-  unitMasks.set(arch, m);
   return m;
+});
+
+/**
+ * The first register of the classes in `mask` (a bitmask by class index) on pcpu p that holds a
+ * value another domain owns than `dom` — what an enabled unit leaks to the guest resuming there
+ * (the checker's isolation) and what a disabled one exposes to speculation (the LazyFP window,
+ * core's measureExposure). NONE when there is none.
+ */
+export function foreignRegister(st: HvState, p: number, dom: number, mask: number): number {
+  const own = st.pcpus[p].regs.own;
+  const classes = st.cfg.arch.classes;
+  for (let ci = 0; mask >>> ci; ci++) {
+    if (!((mask >>> ci) & 1)) continue;
+    const c = classes[ci];
+    for (let r = c.start; r < c.end; r++) {
+      const o = own[r];
+      if (o >= 0 && o !== dom) return r;
+    }
+  }
+  return NONE;
 }
 
 /** True when unit class ci is enabled on pcpu p. */

@@ -15,6 +15,13 @@ import type { Choice } from './choice.ts';
  * contract's names, kept stable — and the breakdowns beside them), plus what a run derives.
  */
 export type ResultMetrics = Metrics & {
+  /**
+   * The guest instructions of the LazyFP window: exposureCycles × the architecture's guest IPC
+   * (cost.guestIpc) — the instructions a transient-execution attack has to work with — in total
+   * and per domain pair. Derived here, not counted while running.
+   */
+  exposureInstructions: number;
+  exposureInstructionsByPair: Record<string, number>;
   overheadPct: number;
   steps: number;
   simulatedSeconds: number;
@@ -50,6 +57,7 @@ export function summarise(st: HvState, steps: number, checker: Checker | null): 
   const m = st.metrics;
   const sec = st.cfg.endCycles / st.cfg.arch.spec.clockHz;
   const round = (x: number) => Math.round(x * 1000) / 1000;
+  const ipc = st.cfg.arch.spec.cost.guestIpc.ipc;
   return {
     design: st.cfg.design.name,
     arch: st.cfg.arch.name,
@@ -61,8 +69,8 @@ export function summarise(st: HvState, steps: number, checker: Checker | null): 
       ...structuredClone(m),
       cycles: Math.round(m.cycles),
       lockHoldCycles: Math.round(m.lockHoldCycles),
-      exposureInstructions: Math.round(m.exposureInstructions),
-      exposureInstructionsByPair: Object.fromEntries(Object.entries(m.exposureInstructionsByPair).map(([k, v]) => [k, Math.round(v)])),
+      exposureInstructions: Math.round(m.exposureCycles * ipc),
+      exposureInstructionsByPair: Object.fromEntries(Object.entries(m.exposureByPair).map(([k, v]) => [k, Math.round(v * ipc)])),
       cyclesBy: Object.fromEntries(Object.entries(m.cyclesBy).map(([k, v]) => [k, Math.round(v)])) as Metrics['cyclesBy'],
       overheadPct: Number(((100 * m.cycles) / (st.cfg.endCycles * st.pcpus.length)).toFixed(4)),
       steps,

@@ -39,6 +39,11 @@ export function writtenFor(d: SwitchDesign): readonly ContractName[] {
   return d.contracts ?? [DEFAULT_CONTRACT];
 }
 
+/** Whether d is written for `contract`: itself, or through its own older form. */
+export function servesContract(d: SwitchDesign, contract: ContractName): boolean {
+  return writtenFor(d).includes(contract) || d.forms?.[contract] !== undefined;
+}
+
 /** The form of `d` that runs under `contract`: its own older form where it has one, else itself. */
 export function designFor(d: SwitchDesign, contract: ContractName = DEFAULT_CONTRACT): SwitchDesign {
   const form = d.forms?.[contract];

@@ -44,7 +44,7 @@
  * Integer and system state are switched eagerly, with every entry path saving every integer
  * register (as Xen on Arm does), as in the other unit designs.
  */
-import type { Arch } from '../../../arch/index.ts';
+import { perArch, type Arch } from '../../../arch/index.ts';
 import type { SwitchDesign } from '../types.ts';
 import type { HvState } from '../../model.ts';
 import { NONE, unitMask } from '../../model.ts';
@@ -60,11 +60,7 @@ export interface Arm64Units {
   readonly zeroedByFpsimdLoad: number;
 }
 
-const unitsCache = new WeakMap<Arch, Arm64Units>();
-
-export function arm64Units(arch: Arch): Arm64Units {
-  const cached = unitsCache.get(arch);
-  if (cached) return cached;
+export const arm64Units = perArch((arch: Arch): Arm64Units => {
   const units = unitMask(arch);
   let fpsimd = 0;
   let sve = 0;
@@ -78,10 +74,8 @@ export function arm64Units(arch: Arch): Arm64Units {
       if (c.name === 'sve') zeroed |= bit;
     }
   }
-  const u = { fpsimd, sve, zeroedByFpsimdLoad: zeroed };
-  unitsCache.set(arch, u);
-  return u;
-}
+  return { fpsimd, sve, zeroedByFpsimdLoad: zeroed };
+});
 
 /** TIF_SVE: the vcpu has SVE state (it took the SVE access trap and wrote an SVE register). */
 export function tifSve(st: HvState, v: number): boolean {

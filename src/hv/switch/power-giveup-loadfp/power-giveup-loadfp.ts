@@ -39,7 +39,7 @@
  * Integer state is switched eagerly (saved at every switch-out, loaded at every switch-in), with
  * every entry path saving every integer register, as the other unit designs do.
  */
-import type { Arch } from '../../../arch/index.ts';
+import { perArch, type Arch } from '../../../arch/index.ts';
 import type { SwitchDesign } from '../types.ts';
 import type { HvState } from '../../model.ts';
 import { unitMask } from '../../model.ts';
@@ -62,11 +62,7 @@ export interface PowerFacilities {
   readonly spr: number;
 }
 
-const facilitiesCache = new WeakMap<Arch, PowerFacilities>();
-
-export function powerFacilities(arch: Arch): PowerFacilities {
-  const cached = facilitiesCache.get(arch);
-  if (cached) return cached;
+export const powerFacilities = perArch((arch: Arch): PowerFacilities => {
   const units = unitMask(arch);
   let fp = 0;
   let vec = 0;
@@ -78,10 +74,8 @@ export function powerFacilities(arch: Arch): PowerFacilities {
     else if (c.role === 'fp') fp |= bit;
     else vec |= bit;
   }
-  const f = { fp, vec, spr };
-  facilitiesCache.set(arch, f);
-  return f;
-}
+  return { fp, vec, spr };
+});
 
 /** The counter that governs the facility of class ci (LOAD_FP or LOAD_VEC), or null for VRSAVE. */
 function counterOf(arch: Arch, ci: number): CounterField | null {
