@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../base/index.ts';
 import { MUTANTS } from '../mutants/index.ts';
 import { WordBuf, canonicalWords, choiceToString } from '../sim/index.ts';
-import { SMALL_SPEC, enabledFor, explore, exploreStep, initialState, makeCanon, mutantSpec, parseReplay, pct, renameEncoding, replay, resolveSpec, SleepSets, tellStory, type ExploreSpec } from './index.ts';
+import { SMALL_SPEC, cloneForExplore, copyStateInto, enabledFor, explore, exploreStep, initialState, makeCanon, mutantSpec, parseReplay, pct, renameEncoding, replay, resolveSpec, SleepSets, tellStory, type ExploreSpec } from './index.ts';
 import type { HvState } from '../hv/index.ts';
 
 /** States reached by a seeded random walk (for the property tests below). */
@@ -22,6 +22,30 @@ function walk(spec: ExploreSpec, n: number, seed: number): HvState[] {
   }
   return out;
 }
+
+describe('recycled states (copyStateInto)', () => {
+  // Every field of every pcpu, vcpu and the state, as plain data (typed arrays by content).
+  const plain = (st: HvState) => JSON.parse(JSON.stringify({ ...st, cfg: null, metrics: null }, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Uint8Array) : v === Infinity ? 'inf' : v)));
+  for (const spec of [SMALL_SPEC, { ...SMALL_SPEC, domains: 'int*2,io*1', control: true, ctl: ['getvcpucontext', 'set_affinity', 'hotplug', 'domain_destroy'] }, { ...SMALL_SPEC, arch: 'ppc64', design: 'ppc-asm-exit-switch' }, { ...SMALL_SPEC, design: 'adaptive', domains: 'fp*1,vector*1' }, { ...SMALL_SPEC, design: 'power-giveup-loadfp', arch: 'ppc64', domains: 'fp*1,vector*1' }, { ...SMALL_SPEC, design: 'sel4-rfc18', domains: 'fp*2' }]) {
+    it(`copying a state into another gives what cloning it gives, and shares no mutable part (${spec.arch}, ${spec.domains})`, () => {
+      const states = [1, 2, 3].flatMap((seed) => walk(spec, 50, seed));
+      for (let i = 0; i < states.length; i++) {
+        const src = states[i];
+        const dst = copyStateInto(cloneForExplore(states[(i * 7 + 3) % states.length]), src);
+        expect(plain(dst)).toEqual(plain(cloneForExplore(src)));
+        // The copy's buffer and arrays are its own: writing them leaves the source alone.
+        const before = plain(src);
+        dst.pcpus[0].regs.val.fill(7);
+        dst.vcpus[dst.vcpus.length - 1].area.val.fill(7);
+        dst.pcpus[1].ipis.push({ kind: 0, from: 0, at: 0 });
+        dst.pcpus[0].ctlQueue.push(3);
+        dst.pcpus[0].cframes.length = 0;
+        (dst.schedData as { runq?: number[][] }).runq?.[0].push(9);
+        expect(plain(src)).toEqual(before);
+      }
+    });
+  }
+});
 
 describe('canonical states', () => {
   const spec: ExploreSpec = { ...SMALL_SPEC, domains: 'int*2,io*1', control: true };

@@ -118,6 +118,10 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
   let queue: Node[] = [{ st: st0, id: 0, depth: 0, last: -1, pre: 0, sleep: 0, only: -1 }];
   let head = 0;
 
+  // States no longer needed (visited already, or expanded), reused as the next transition's
+  // target instead of allocating a new one (copyStateInto).
+  const pool: HvState[] = [];
+
   const pathTo = (id: number): Choice[] => {
     const out: Choice[] = [];
     for (let i = id; i > 0; i = parent[i]) out.push(via[i]!);
@@ -133,6 +137,7 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
     if (n.depth > deepest) deepest = n.depth;
     if (n.depth >= maxDepth) {
       cut ??= 'depth';
+      pool.push(n.st);
       continue;
     }
     const choices = enabledFor(s, n.st);
@@ -170,7 +175,7 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
         cut ??= 'preemptions';
         continue;
       }
-      const { next, violations: vs } = exploreStep(n.st, c);
+      const { next, violations: vs } = exploreStep(n.st, c, pool.pop() ?? null);
       transitions++;
       const childSleep = sleep.childSleep(ok, n.sleep, n.only === -1 ? explored : 0, c);
       explored |= sleep.bit(c);
@@ -186,6 +191,7 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
           stopped = 'violation';
           break outer;
         }
+        pool.push(next);
         continue;
       }
       const key = canon.key(next);
@@ -196,7 +202,10 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
           b = new Int32Array(P).fill(0x7fffffff);
           bestPre.set(key, b);
         }
-        if (b[ma] <= pre) continue;
+        if (b[ma] <= pre) {
+          pool.push(next);
+          continue;
+        }
         b[ma] = pre;
         if (!visited.has(key)) visited.set(key, 0);
       } else {
@@ -205,7 +214,10 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
           // Sleep sets with a visited set (Godefroid): a state reached again with fewer
           // transitions asleep must also explore the ones it slept through the first time.
           const redo = sleep.revisit(key, childSleep, canon.group[canon.lastPerm], canon.lastTies);
-          if (redo === null) continue;
+          if (redo === null) {
+            pool.push(next);
+            continue;
+          }
           const id = parent.length;
           parent.push(n.id);
           via.push(c);
@@ -224,6 +236,8 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
         break outer;
       }
     }
+    // Expanded: nothing refers to this state any more (the queue keeps ids and choices).
+    pool.push(n.st);
     if ((visited.size & 8191) === 0 || (head & 1023) === 0) {
       const ms = now() - t0;
       if (ms > maxMs) {

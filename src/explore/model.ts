@@ -19,7 +19,7 @@
 import type { Arch } from '../arch/index.ts';
 import { getArch } from '../arch/index.ts';
 import { Checker, type Violation } from '../check/index.ts';
-import { InputError } from '../base/index.ts';
+import { InputError, invariant } from '../base/index.ts';
 import { IPI_RESCHED } from '../machine/index.ts';
 import { NONE, designFor, getDesign, getScheduler, isContractName, CONTRACT_NAMES, type ContractName, type HvState, type Mutations, type Scheduler, type SwitchDesign, type HvTracer } from '../hv/index.ts';
 import { MUTANTS } from '../mutants/index.ts';
@@ -293,6 +293,113 @@ export function cloneForExplore(st: HvState): HvState {
   };
 }
 
+// `s` into `d`'s own buffer when both live at the same offset of their states' packed buffers
+// (the buffer copy already carried the values), else a fresh copy of `s`.
+function into<T extends Typed>(d: T, s: T, db: ArrayBufferLike, sb: ArrayBufferLike): T {
+  return d.buffer === db && s.buffer === sb && d.byteOffset === s.byteOffset && d.length === s.length ? d : (s.slice() as T);
+}
+
+function copyArr<T>(d: T[], s: readonly T[]): T[] {
+  d.length = s.length;
+  for (let i = 0; i < s.length; i++) d[i] = s[i];
+  return d;
+}
+
+/**
+ * Make `dst` a copy of `src` (cloneForExplore's result, without allocating): `dst` must be a
+ * state of the same configuration made by cloneForExplore or initialState (packed), and shares
+ * nothing mutable with `src` afterwards — except what cloneForExplore shares too (metrics,
+ * domains, cfg; C frames, which are never written after their prologue; pending IPI records,
+ * whose only field written after sending, `at`, is always 0 in a normalised state). The explorer
+ * recycles states this way (a state found already visited, a state already expanded): allocation
+ * and garbage collection were half its time. Every field of HvPcpu and Vcpu is listed here; a
+ * test compares copyStateInto with cloneForExplore field by field, so a new field that is
+ * forgotten fails it.
+ */
+export function copyStateInto(dst: HvState, src: HvState): HvState {
+  const sb = src.pcpus[0].regs.val.buffer;
+  const db = dst.pcpus[0].regs.val.buffer;
+  invariant(sb.byteLength === db.byteLength, 'copyStateInto: states of different configurations');
+  new Uint8Array(db).set(new Uint8Array(sb));
+  for (let i = 0; i < src.pcpus.length; i++) {
+    const s = src.pcpus[i];
+    const d = dst.pcpus[i];
+    d.clock = s.clock;
+    d.regs.val = into(d.regs.val, s.regs.val, db, sb);
+    d.regs.own = into(d.regs.own, s.regs.own, db, sb);
+    d.frame.val = into(d.frame.val, s.frame.val, db, sb);
+    d.frame.own = into(d.frame.own, s.frame.own, db, sb);
+    d.frameValid = into(d.frameValid, s.frameValid, db, sb);
+    d.ptbase = s.ptbase;
+    d.ipis = copyArr(d.ipis, s.ipis);
+    d.online = s.online;
+    d.current = s.current;
+    d.loaded = into(d.loaded, s.loaded, db, sb);
+    d.phase = s.phase;
+    d.prev = s.prev;
+    d.next = s.next;
+    d.waitPcpu = s.waitPcpu;
+    d.ackAt = s.ackAt;
+    d.softirq = s.softirq;
+    d.lockHeld = s.lockHeld;
+    d.lockAt = s.lockAt;
+    d.notFinalised = s.notFinalised;
+    d.entryPath = s.entryPath;
+    d.timerAt = s.timerAt;
+    d.nextTick = s.nextTick;
+    d.sliceEnd = s.sliceEnd;
+    d.cframes = copyArr(d.cframes, s.cframes);
+    d.deferredAcks = copyArr(d.deferredAcks, s.deferredAcks);
+    d.pendingNvFrom = s.pendingNvFrom;
+    d.pendingNvTo = s.pendingNvTo;
+    d.ctlOp = s.ctlOp;
+    d.ctlTarget = s.ctlTarget;
+    d.ctlArg = s.ctlArg;
+    d.ctlQueue = copyArr(d.ctlQueue, s.ctlQueue);
+    d.ctlPaused = copyArr(d.ctlPaused, s.ctlPaused);
+    d.unitEnabled = s.unitEnabled;
+    d.unitOwner = s.unitOwner;
+    d.xrstorFrom = s.xrstorFrom;
+  }
+  for (let i = 0; i < src.vcpus.length; i++) {
+    const s = src.vcpus[i];
+    const d = dst.vcpus[i];
+    d.runstate = s.runstate;
+    d.isRunning = s.isRunning;
+    d.processor = s.processor;
+    d.dirtyPcpu = s.dirtyPcpu;
+    d.pauseCount = s.pauseCount;
+    d.migrating = s.migrating;
+    d.area.val = into(d.area.val, s.area.val, db, sb);
+    d.area.own = into(d.area.own, s.area.own, db, sb);
+    d.shadow = into(d.shadow, s.shadow, db, sb);
+    d.wakeAt = s.wakeAt;
+    d.wakePcpu = s.wakePcpu;
+    d.writeCursor = s.writeCursor;
+    d.affinity = s.affinity;
+    d.guestCycles = s.guestCycles;
+    if (s.stack && d.stack) {
+      d.stack.frame.val = into(d.stack.frame.val, s.stack.frame.val, db, sb);
+      d.stack.frame.own = into(d.stack.frame.own, s.stack.frame.own, db, sb);
+      d.stack.frameValid = into(d.stack.frameValid, s.stack.frameValid, db, sb);
+      d.stack.cframes = copyArr(d.stack.cframes, s.stack.cframes);
+      d.stack.ctx.val = into(d.stack.ctx.val, s.stack.ctx.val, db, sb);
+      d.stack.ctx.own = into(d.stack.ctx.own, s.stack.ctx.own, db, sb);
+    } else invariant(!s.stack && !d.stack, 'copyStateInto: states of different configurations');
+    d.unitDirty = s.unitDirty;
+    d.unitUsed = s.unitUsed;
+    d.unitLastCpu = s.unitLastCpu;
+    d.unitCounters = s.unitCounters;
+    d.xstateBv = s.xstateBv;
+  }
+  dst.domains = src.domains;
+  dst.schedData = clonePlain(src.schedData);
+  dst.step = src.step;
+  dst.nextToken = src.nextToken;
+  dst.metrics = src.metrics;
+  return dst;
+}
+
 /**
  * The checker for the transitions out of one state. Each transition is judged by a Checker
  * primed with the parent state (onStep(parent) first), so that its step-to-step invariant
@@ -304,8 +411,11 @@ export function cloneForExplore(st: HvState): HvState {
  */
 export class StepChecker {
   private checker = new Checker({ keep: 4 });
-  /** One explorer transition from `st` (left untouched): clone, apply the choice with the checker attached, normalise time. */
-  step(st: HvState, c: Choice): { next: HvState; violations: Violation[] } {
+  /**
+   * One explorer transition from `st` (left untouched): clone (into `into`, a state the caller
+   * no longer needs, when given), apply the choice with the checker attached, normalise time.
+   */
+  step(st: HvState, c: Choice, into: HvState | null = null): { next: HvState; violations: Violation[] } {
     let ch = this.checker;
     if (ch.total) ch = this.checker = new Checker({ keep: 4 });
     ch.onStep(st);
@@ -314,7 +424,7 @@ export class StepChecker {
       ch = this.checker = new Checker({ keep: 4 });
       ch.onStep(st);
     }
-    const next = cloneForExplore(st);
+    const next = into ? copyStateInto(into, st) : cloneForExplore(st);
     st.cfg.observer = ch;
     applyChoice(next, c);
     st.cfg.observer = null;
@@ -326,8 +436,8 @@ export class StepChecker {
 const shared = new StepChecker();
 
 /** One explorer transition (see StepChecker). */
-export function exploreStep(st: HvState, c: Choice): { next: HvState; violations: Violation[] } {
-  return shared.step(st, c);
+export function exploreStep(st: HvState, c: Choice, into: HvState | null = null): { next: HvState; violations: Violation[] } {
+  return shared.step(st, c, into);
 }
 
 /** The acting pcpu of a choice (a wake acts on the pcpu that takes the I/O interrupt). */
