@@ -293,10 +293,18 @@ export function cloneForExplore(st: HvState): HvState {
   };
 }
 
-// `s` into `d`'s own buffer when both live at the same offset of their states' packed buffers
-// (the buffer copy already carried the values), else a fresh copy of `s`.
+// `s` as a view of `db` at its own offset when it lives in the packed buffer `sb` (what
+// cloneForExplore makes: designs that move register files between pcpus and vcpus, per-vcpu
+// stacks, keep two names for one region), else a fresh copy.
+function view<T extends Typed>(s: T, sb: ArrayBufferLike, db: ArrayBufferLike): T {
+  if (s.buffer !== sb) return s.slice() as T;
+  const C = s.constructor as new (b: ArrayBufferLike, o: number, n: number) => T;
+  return new C(db, s.byteOffset, s.length);
+}
+
+// The same, reusing `d` when it already is that view (the common case: nothing moved).
 function into<T extends Typed>(d: T, s: T, db: ArrayBufferLike, sb: ArrayBufferLike): T {
-  return d.buffer === db && s.buffer === sb && d.byteOffset === s.byteOffset && d.length === s.length ? d : (s.slice() as T);
+  return s.buffer === sb && d.buffer === db && d.byteOffset === s.byteOffset && d.length === s.length && d.constructor === s.constructor ? d : view(s, sb, db);
 }
 
 function copyArr<T>(d: T[], s: readonly T[]): T[] {
@@ -378,14 +386,19 @@ export function copyStateInto(dst: HvState, src: HvState): HvState {
     d.writeCursor = s.writeCursor;
     d.affinity = s.affinity;
     d.guestCycles = s.guestCycles;
-    if (s.stack && d.stack) {
+    // A per-vcpu stack is absent while its vcpu runs (its pcpu has it): present or not as in src.
+    if (!s.stack) d.stack = null;
+    else if (d.stack) {
       d.stack.frame.val = into(d.stack.frame.val, s.stack.frame.val, db, sb);
       d.stack.frame.own = into(d.stack.frame.own, s.stack.frame.own, db, sb);
       d.stack.frameValid = into(d.stack.frameValid, s.stack.frameValid, db, sb);
       d.stack.cframes = copyArr(d.stack.cframes, s.stack.cframes);
       d.stack.ctx.val = into(d.stack.ctx.val, s.stack.ctx.val, db, sb);
       d.stack.ctx.own = into(d.stack.ctx.own, s.stack.ctx.own, db, sb);
-    } else invariant(!s.stack && !d.stack, 'copyStateInto: states of different configurations');
+    } else {
+      const t = s.stack;
+      d.stack = { frame: { val: view(t.frame.val, sb, db), own: view(t.frame.own, sb, db) }, frameValid: view(t.frameValid, sb, db), cframes: t.cframes.slice(), ctx: { val: view(t.ctx.val, sb, db), own: view(t.ctx.own, sb, db) } };
+    }
     d.unitDirty = s.unitDirty;
     d.unitUsed = s.unitUsed;
     d.unitLastCpu = s.unitLastCpu;

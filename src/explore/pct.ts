@@ -10,6 +10,7 @@
  */
 import { Rng } from '../base/index.ts';
 import { choiceToString, type Choice } from '../sim/index.ts';
+import type { HvState } from '../hv/index.ts';
 import { actor, enabledFor, exploreStep, initialState, type ExploreSetup } from './model.ts';
 import { replayString } from './replay.ts';
 import type { FoundViolation } from './explorer.ts';
@@ -61,6 +62,8 @@ export function pct(s: ExploreSetup, o: PctOptions): PctResult {
     const change = new Map<number, number>();
     for (let i = 1; i < o.depth; i++) change.set(1 + rng.int(Math.max(1, o.steps)), o.depth - 1 - i);
     let st = st0;
+    // Two states alternate: each step is copied into the one the walk left (copyStateInto).
+    let spare: HvState | null = null;
     const path: Choice[] = [];
     for (let k = 0; k < o.steps; k++) {
       const choices = enabledFor(s, st);
@@ -72,7 +75,7 @@ export function pct(s: ExploreSetup, o: PctOptions): PctResult {
       }
       const mine = choices.filter((c) => actor(st, c) === best);
       const c = mine[rng.int(mine.length)];
-      const { next, violations: vs } = exploreStep(st, c);
+      const { next, violations: vs } = exploreStep(st, c, spare);
       transitions++;
       path.push(c);
       if (vs.length) {
@@ -81,6 +84,7 @@ export function pct(s: ExploreSetup, o: PctOptions): PctResult {
         seeds.push(seed);
         break;
       }
+      if (st !== st0) spare = st;
       st = next;
       const lower = change.get(k + 1);
       if (lower !== undefined) prio[best] = lower;
