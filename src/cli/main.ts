@@ -96,7 +96,7 @@ export function buildProgram(): Command {
   program
     .command('explore')
     .description('explore every interleaving of a small configuration (2 pcpus, 3 vcpus): reductions, bounds, shortest counterexample, replay string; or PCT random runs')
-    .option('--design <name>', 'a switch design or a mutant of the mutation suite (default xen-x86-lazy)')
+    .option('--design <name>', 'a switch design, a mutant of the mutation suite, or all: every built-in design on the small configuration, one table (default xen-x86-lazy)')
     .option('--arch <name>', 'architecture (default x86-64; a mutant: its own)')
     .option('--config <file>', 'YAML/JSON: { design, arch, sched, pcpus, domains, control, ops, ctl, contract, depth, preemptions, budget }')
     .option('--pcpus <n>', 'physical cpus (default 2)')
@@ -108,7 +108,7 @@ export function buildProgram(): Command {
     .option('--contract <generation>', 'the scheduler interface: 2005-08, 2006-01-06 or 2006-01-07 (default, today\'s)')
     .option('--depth <n>', 'depth bound (choices)')
     .option('--preemptions <k>', 'preemption bound (CHESS)')
-    .option('--budget <states|time>', 'state budget (e.g. 500000) or time budget (e.g. 30s, 2m)', '1000000')
+    .option('--budget <states|time>', 'state budget (e.g. 500000) or time budget (e.g. 30s, 2m); default 1000000, with --design all 100000 a design')
     .option('--json', 'print { design, complete, states, transitions, seconds, statesPerSecond, reductionRatio, violations: [ { invariant, trace, replay } ] }')
     .option('--no-reduction', 'turn symmetry reduction and sleep sets off (the visited set stays)')
     .option('--no-ratio', 'do not measure the reduction ratio (a second run without reductions)')

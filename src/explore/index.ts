@@ -6,3 +6,4 @@ export * from './explorer.ts';
 export * from './replay.ts';
 export * from './story.ts';
 export * from './pct.ts';
+export * from './every.ts';

@@ -72,3 +72,43 @@ describe('lazyswitch explore (text)', () => {
     }
   });
 });
+
+describe('lazyswitch explore --design all', () => {
+  const r = cli('explore', '--design', 'all', '--arch', 'ppc64', '--budget', '3000', '--json');
+  const doc = JSON.parse(r.out);
+  it('explores every design that runs on the architecture, one row each, with what it should show', () => {
+    expect(r.err).toBe('');
+    expect(doc.contract).toBe('2006-01-07');
+    const names = doc.designs.map((d: { design: string }) => d.design);
+    expect(names).toContain('ppc-asm-exit-switch');
+    expect(names).toContain('power-giveup-loadfp');
+    expect(names).not.toContain('arm64-foreign-fpstate');
+    for (const d of doc.designs) {
+      for (const k of ['design', 'arch', 'expected', 'asExpected', 'complete', 'states', 'transitions', 'seconds', 'statesPerSecond', 'violations', 'deadlocks', 'stopped']) expect(d).toHaveProperty(k);
+      expect(d.arch).toBe('ppc64');
+    }
+    // The seed's broken designs are caught (inv3, 9 choices); nothing else is below expectations.
+    const broken = doc.designs.filter((d: { expected: string }) => d.expected === 'broken');
+    expect(broken.map((d: { design: string }) => d.design).sort()).toEqual(['ppc-naive-volatile', 'ppc-switch-in-routine']);
+    for (const d of broken) expect(d).toMatchObject({ asExpected: true, violations: [{ invariant: 'inv3', length: 9 }] });
+    expect(doc.designs.filter((d: { asExpected: boolean | null }) => d.asExpected === false)).toEqual([]);
+    expect(r.code).toBe(0);
+    // The unit designs got guests that use their units.
+    expect(doc.designs.find((d: { design: string }) => d.design === 'power-giveup-loadfp').domains).toBe('fp*2');
+  });
+  it('prints a table and a summary line', () => {
+    const t = cli('explore', '--design', 'all', '--arch', 'riscv64', '--budget', '2000');
+    expect(t.code).toBe(0);
+    expect(t.out).toMatch(/^design\s+arch\s+expected\s+complete\s+states/m);
+    expect(t.out).toMatch(/riscv-dirty-gated\s+riscv64\s+correct/);
+    expect(t.out).toMatch(/0 of \d+ correct designs explored to completion/);
+    expect(t.out).toContain('raise --budget');
+  });
+  it('rejects pct and an architecture no design supports, exit 2', () => {
+    expect(cli('explore', '--design', 'all', '--strategy', 'pct').code).toBe(2);
+    const bad = cli('explore', '--design', 'all', '--arch', 'm68k');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/m68k/);
+    expect(bad.err).not.toMatch(/at .*\.ts/);
+  });
+});
