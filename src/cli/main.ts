@@ -108,7 +108,7 @@ export function buildProgram(): Command {
     .option('--contract <generation>', 'the scheduler interface: 2005-08, 2006-01-06 or 2006-01-07 (default, today\'s)')
     .option('--depth <n>', 'depth bound (choices)')
     .option('--preemptions <k>', 'preemption bound (CHESS)')
-    .option('--budget <states|time>', 'state budget (e.g. 500000) or time budget (e.g. 30s, 2m); default 1000000, with --design all 100000 a design')
+    .option('--budget <states|time>', 'state budget (e.g. 500000) or time budget (e.g. 30s, 2m); default 250000, with --design all 100000 a design')
     .option('--json', 'print { design, complete, states, transitions, seconds, statesPerSecond, reductionRatio, violations: [ { invariant, trace, replay } ] }')
     .option('--no-reduction', 'turn symmetry reduction and sleep sets off (the visited set stays)')
     .option('--no-ratio', 'do not measure the reduction ratio (a second run without reductions)')
