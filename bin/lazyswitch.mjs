@@ -27,15 +27,18 @@ function newestSource(dir) {
   return t;
 }
 
-async function bundled() {
-  let built = 0;
+/** A file's modification time, 0 when it does not exist (no bundle yet; no lock file in an installed copy). */
+function mtime(file) {
   try {
-    built = statSync(outfile).mtimeMs;
+    return statSync(file).mtimeMs;
   } catch {
-    // not built yet
+    return 0;
   }
-  const newest = Math.max(newestSource(src), statSync(fileURLToPath(import.meta.url)).mtimeMs, statSync(join(root, 'package-lock.json')).mtimeMs);
-  if (built > newest) return outfile;
+}
+
+async function bundled() {
+  const newest = Math.max(newestSource(src), mtime(fileURLToPath(import.meta.url)), mtime(join(root, 'package-lock.json')));
+  if (mtime(outfile) > newest) return outfile;
   let esbuild;
   try {
     esbuild = await import('esbuild');

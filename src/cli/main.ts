@@ -15,6 +15,11 @@ import { replayCommand } from './replay.ts';
 import { viewCommand } from './view.ts';
 
 const out = (s: string) => process.stdout.write(s + '\n');
+// A reader that stops early (`| head`) closes the pipe: stop quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 /** The scenario flags `run` and `explain` share. */
 function scenarioOptions(cmd: Command): Command {

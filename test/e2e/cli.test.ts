@@ -137,3 +137,11 @@ describe('bad input: clear message, exit 2, no stack, no output', () => {
     expect(r.out).toBe('');
   });
 });
+
+describe('piped into a reader that stops early', () => {
+  it('stops quietly: no EPIPE stack trace', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" list | head -n 1`], { encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe('Architectures');
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+  });
+});
