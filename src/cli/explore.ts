@@ -177,6 +177,7 @@ function everyCommand(f: ExploreFlags, cfg: ConfigFile, out: (s: string) => void
           budget: budget.states ?? `${budget.seconds} s`,
           designs: rows.map((r) => ({
             design: r.design,
+            form: r.form,
             arch: r.result.arch,
             domains: r.spec.domains,
             expected: r.expected,
@@ -202,12 +203,13 @@ function everyCommand(f: ExploreFlags, cfg: ConfigFile, out: (s: string) => void
   }
   const first = rows[0].spec;
   out(`lazyswitch explore --design all: every built-in design, ${first.pcpus} pcpus, domains ${over.domains ?? `${first.domains} (fp*2 for the unit designs)`} (+ idle), ${resolveSpec(first).sched.name} scheduler, guest ops ${(first.ops ?? GUEST_OPS_DEFAULT).join(', ')}${first.control ? ', control operations' : ''}, contract ${contractName}; budget ${budget.states !== undefined ? fmt(budget.states) + ' states' : budget.seconds + ' s'} a design\n`);
-  out(renderTable(['design', 'arch', 'expected', 'complete', 'states', 'transitions', 's', 'outcome'], rows.map((r) => [r.design, r.result.arch, r.expected, r.result.complete ? 'yes' : 'no', r.result.states, r.result.transitions, r.result.seconds, everyOutcome(r)])));
+  out(renderTable(['design', 'arch', 'expected', 'complete', 'states', 'transitions', 's', 'outcome'], rows.map((r) => [r.form ? `${r.design} (as ${r.form})` : r.design, r.result.arch, r.expected, r.result.complete ? 'yes' : 'no', r.result.states, r.result.transitions, r.result.seconds, everyOutcome(r)])));
   const ok = rows.filter((r) => r.expected === 'correct' && r.asExpected === true).length;
   const correct = rows.filter((r) => r.expected === 'correct').length;
   out(`\n${ok} of ${correct} correct designs explored to completion with no violation and no deadlock${bad.length ? `; NOT AS EXPECTED: ${bad.map((r) => r.design).join(', ')}` : ''}.`);
   const open = rows.filter((r) => r.result.stopped === 'states' || r.result.stopped === 'time');
-  if (open.length) out(`Budget spent before completion (nothing shown either way): ${open.map((r) => r.design).join(', ')} — raise --budget. (power-giveup-loadfp and adaptive keep u8 counters per vcpu, up to 256 values each: their spaces are hundreds of times larger.)`);
+  const counters = open.filter((r) => r.design === 'power-giveup-loadfp' || r.design === 'adaptive');
+  if (open.length) out(`Budget spent before completion (nothing shown either way): ${open.map((r) => r.design).join(', ')} — raise --budget.${counters.length ? ` (${counters.map((r) => r.design).join(' and ')} keep${counters.length === 1 ? 's' : ''} a counter per vcpu — power-giveup-loadfp u8 load_fp/load_vec, adaptive a run of up to 5 stints — which multiplies the state space.)` : ''}`);
   const caught = rows.find((r) => r.result.violations.length);
   if (caught) out(`Replay a row's counterexample with lazyswitch replay, e.g. ${caught.design}:\n  lazyswitch replay '${caught.result.violations[0].replay}'`);
   return bad.length ? 1 : 0;

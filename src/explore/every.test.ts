@@ -13,6 +13,10 @@ describe('every design on the small configuration (explore --design all)', () =>
     expect(expectation(getDesign('ppc-naive-volatile'), '2006-01-07')).toBe('broken');
     expect(expectation(getDesign('xen-x86-lazy-2005'), '2006-01-07')).toBe('other-contract');
     expect(expectation(getDesign('xen-x86-lazy-2005'), '2005-08')).toBe('correct');
+    // Under an older contract a design with its own older form runs as that form, and says so.
+    const [old] = exploreEvery({ contract: '2005-08' }, { maxStates: 200 }, undefined, ['xen-x86-lazy']);
+    expect(old).toMatchObject({ design: 'xen-x86-lazy', form: 'xen-x86-lazy-2005', expected: 'correct' });
+    expect(exploreEvery({}, { maxStates: 200 }, undefined, ['xen-x86-lazy'])[0].form).toBeNull();
   });
 
   // The bar: every correct design explores to completion with no violation (and no

@@ -13,7 +13,7 @@
  * today's: no pull, invariant 6) — shown, not counted as a failure.
  */
 import { getArch } from '../arch/index.ts';
-import { CONTRACT_NAMES, DEFAULT_CONTRACT, DESIGNS, FPU_DESIGNS, servesContract, type ContractName, type SwitchDesign } from '../hv/index.ts';
+import { CONTRACT_NAMES, DEFAULT_CONTRACT, DESIGNS, FPU_DESIGNS, designFor, servesContract, type ContractName, type SwitchDesign } from '../hv/index.ts';
 import { InputError } from '../base/index.ts';
 import { explore, type ExploreOptions, type ExploreResult } from './explorer.ts';
 import { SMALL_SPEC, resolveSpec, type ExploreSpec } from './model.ts';
@@ -25,6 +25,8 @@ export const EVERY_DEFAULT_BUDGET = 100_000;
 
 export interface EveryRow {
   design: string;
+  /** The older form that runs in the design's place under the contract (xen-x86-lazy-2005), or null. */
+  form: string | null;
   spec: ExploreSpec;
   /** What the row should show (see the module comment). */
   expected: 'correct' | 'broken' | 'other-contract';
@@ -60,6 +62,7 @@ export function exploreEvery(over: Partial<ExploreSpec>, options: ExploreOptions
     const expected = expectation(d, contract);
     const caught = result.violations.length > 0 || result.deadlocks > 0;
     const asExpected = expected === 'broken' ? (caught ? true : result.complete ? false : null) : caught ? (expected === 'correct' ? false : null) : result.complete ? true : null;
-    return { design: d.name, spec, expected, asExpected, result };
+    const form = designFor(d, contract).name;
+    return { design: d.name, form: form === d.name ? null : form, spec, expected, asExpected, result };
   });
 }
