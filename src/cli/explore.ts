@@ -163,8 +163,13 @@ function everyCommand(f: ExploreFlags, cfg: ConfigFile, out: (s: string) => void
   const depth = f.depth !== undefined ? intFlag('--depth', f.depth, 1, 1e6) : cfg.depth;
   const preemptions = f.preemptions !== undefined ? intFlag('--preemptions', f.preemptions, 0, 1e6) : cfg.preemptions;
   const tty = Boolean(process.stderr.isTTY);
-  const rows = exploreEvery(over, { depth, preemptions, maxStates: budget.states, maxSeconds: budget.seconds, reduction: f.reduction, now: () => performance.now() }, (i, n, name) => {
-    if (tty) process.stderr.write(`\rexplore: design ${i + 1}/${n} ${name}\x1b[K`);
+  let which = '';
+  const progress = (p: { states: number; seconds: number }) => {
+    if (tty) process.stderr.write(`\rexplore: ${which}${p.states ? `: ${fmt(p.states)} states, ${fmt(p.seconds > 0 ? Math.round(p.states / p.seconds) : 0)} states/s` : ''}\x1b[K`);
+  };
+  const rows = exploreEvery(over, { depth, preemptions, maxStates: budget.states, maxSeconds: budget.seconds, reduction: f.reduction, now: () => performance.now(), onProgress: progress }, (i, n, name) => {
+    which = `design ${i + 1}/${n} ${name}`;
+    progress({ states: 0, seconds: 0 });
   });
   if (tty) process.stderr.write('\r\x1b[K');
   const bad = rows.filter((r) => r.asExpected === false);
