@@ -60,7 +60,8 @@ export function buildProgram(): Command {
     .option('--time <duration>', 'simulated-time budget per mutant', '2s')
     .option('--steps <n>', 'step budget per mutant', '2000000')
     .option('--seed <n>', 'random seed', '1')
-    .option('--json', 'print { mutants: [ { name, description, caught, steps, violation } ], score }')
+    .option('--json', 'print { mutants: [ { name, description, caught, steps, violation, explored: { caught, choices, states, invariant, replay } } ], score }')
+    .option('--no-explore', 'only the random driver (without: each mutant also explored exhaustively, with its shortest counterexample)')
     .action((opts) => {
       process.exitCode = mutantsCommand(opts, out);
     });

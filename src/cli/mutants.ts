@@ -1,5 +1,12 @@
-/** @module cli/mutants: `lazyswitch mutants` — the mutation suite, one row per mutant, and the score. */
+/**
+ * @module cli/mutants: `lazyswitch mutants` — the mutation suite, one row per mutant, and the
+ * score: each mutant run by the random driver and, unless --no-explore, explored exhaustively
+ * from the smallest configuration that exposes it (explore/mutantSpec), with the length of its
+ * shortest counterexample (issue 7: "report the length of each counterexample").
+ */
+import { explore, mutantSpec, resolveSpec } from '../explore/index.ts';
 import { runMutants } from '../mutants/index.ts';
+import { EXPLORE_DEFAULT_BUDGET } from './explore.ts';
 import { renderTable } from '../report/index.ts';
 import { parseTime } from '../scenario/index.ts';
 import { intFlag } from './args.ts';
@@ -7,6 +14,7 @@ import { Progress } from './progress.ts';
 
 export interface MutantsFlags {
   json?: boolean;
+  explore: boolean;
   time: string;
   steps: string;
   seed: string;
@@ -17,21 +25,41 @@ export function mutantsCommand(f: MutantsFlags, out: (s: string) => void): numbe
   const maxSteps = intFlag('--steps', f.steps, 1, 1e9);
   const seed = intFlag('--seed', f.seed, 0, 2 ** 32 - 1);
   const progress = new Progress('lazyswitch mutants');
-  const doc = runMutants({ seconds, maxSteps, seed, onEach: (i, n) => progress.update(i / n) });
+  const share = f.explore ? 0.7 : 1;
+  const random = runMutants({ seconds, maxSteps, seed, onEach: (i, n) => progress.update((share * i) / n) });
+  // The explorer, from each mutant's own configuration, within explore's default budget.
+  const doc = {
+    ...random,
+    mutants: random.mutants.map((m, i) => {
+      if (!f.explore) return m;
+      progress.update(share + ((1 - share) * i) / random.mutants.length, m.name);
+      const spec = mutantSpec(m.name);
+      const r = explore(resolveSpec(spec), { maxStates: EXPLORE_DEFAULT_BUDGET });
+      const v = r.violations[0];
+      return { ...m, explored: { caught: Boolean(v), choices: v ? v.choices.length : null, states: r.states, invariant: v?.invariant ?? null, replay: v?.replay ?? null } };
+    }),
+  };
   progress.done();
+  const escaped = doc.mutants.filter((m) => 'explored' in m && !m.explored.caught);
   if (f.json) {
     out(JSON.stringify(doc, null, 2));
   } else {
     out(`lazyswitch mutants: budget ${seconds}s simulated or ${maxSteps.toLocaleString('en-US')} steps each, seed ${seed}\n`);
+    const ex = (m: (typeof doc.mutants)[number]) => ('explored' in m ? m.explored : null);
     out(
       renderTable(
-        ['mutant', 'arch', 'caught', 'steps', 'invariant', 'first violation'],
-        doc.mutants.map((m) => [m.name, m.arch, m.caught ? 'yes' : 'NO', m.steps, m.violation?.invariant ?? '-', (m.violation?.message ?? '').slice(0, 110)]),
+        ['mutant', 'arch', 'caught', 'steps', 'invariant', ...(f.explore ? ['explorer', 'choices', 'states'] : []), 'first violation'],
+        doc.mutants.map((m) => {
+          const e = ex(m);
+          const explored = e ? [e.caught ? 'yes' : 'NO', e.choices ?? '-', e.states] : [];
+          return [m.name, m.arch, m.caught ? 'yes' : 'NO', m.steps, m.violation?.invariant ?? '-', ...explored, (m.violation?.message ?? '').slice(0, 90)];
+        }),
       ),
     );
+    if (f.explore) out(`\nexplorer: each mutant explored breadth first from the smallest configuration that exposes it (lazyswitch explore --design MUTANT), up to ${EXPLORE_DEFAULT_BUDGET.toLocaleString('en-US')} states; choices = the length of its shortest counterexample.`);
     out('');
     for (const m of doc.mutants) out(`  ${m.name}: ${m.description}. ${m.history}.`);
     out(`\nmutation score: ${doc.mutants.filter((m) => m.caught).length}/${doc.mutants.length} = ${doc.score}`);
   }
-  return doc.score === 1 ? 0 : 1;
+  return doc.score === 1 && !escaped.length ? 0 : 1;
 }

@@ -74,6 +74,15 @@ describe('lazyswitch run (the table)', () => {
     expect(doc.mutants.length).toBeGreaterThanOrEqual(10);
     for (const m of doc.mutants) expect(Object.keys(m)).toEqual(expect.arrayContaining(['name', 'description', 'caught', 'steps', 'violation']));
     expect(doc.score).toBe(1);
+    // The explorer too: every mutant caught exhaustively, with its shortest counterexample's length
+    // and a replay string (the lengths themselves: explore.test.ts).
+    for (const m of doc.mutants) {
+      expect(m.explored, m.name).toMatchObject({ caught: true, invariant: expect.any(String) });
+      expect(m.explored.choices, m.name).toBeGreaterThan(0);
+      expect(m.explored.replay, m.name).toMatch(new RegExp(`^lazyswitch/explore design=${m.name} `));
+    }
+    const only = cli('mutants', '--json', '--no-explore', '--time', '200ms');
+    expect(JSON.parse(only.out).mutants[0]).not.toHaveProperty('explored');
   });
   it('runs a design from a user file through the same checker', () => {
     const r = cli('run', '--design-file', 'examples/my-design.ts', '--arch', 'ppc64', '--time', '100ms', '--json', '--control-rate', '2000');
