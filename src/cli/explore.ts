@@ -213,8 +213,10 @@ function everyCommand(f: ExploreFlags, cfg: ConfigFile, out: (s: string) => void
   const correct = rows.filter((r) => r.expected === 'correct').length;
   out(`\n${ok} of ${correct} correct designs explored to completion with no violation and no deadlock${bad.length ? `; NOT AS EXPECTED: ${bad.map((r) => r.design).join(', ')}` : ''}.`);
   const open = rows.filter((r) => r.result.stopped === 'states' || r.result.stopped === 'time');
-  const counters = open.filter((r) => r.design === 'power-giveup-loadfp' || r.design === 'adaptive');
-  if (open.length) out(`Budget spent before completion (nothing shown either way): ${open.map((r) => r.design).join(', ')} — raise --budget.${counters.length ? ` (${counters.map((r) => r.design).join(' and ')} keep${counters.length === 1 ? 's' : ''} a counter per vcpu — power-giveup-loadfp u8 load_fp/load_vec, adaptive a run of up to 5 stints — which multiplies the state space.)` : ''}`);
+  // The two designs whose per-vcpu counters multiply their state spaces (explore/every).
+  const counter: Record<string, string> = { 'power-giveup-loadfp': 'u8 load_fp/load_vec counters per vcpu', adaptive: 'a per-vcpu run of up to 5 stints' };
+  const counters = open.filter((r) => counter[r.design]).map((r) => `${r.design} keeps ${counter[r.design]}`);
+  if (open.length) out(`Budget spent before completion (nothing shown either way): ${open.map((r) => r.design).join(', ')} — raise --budget.${counters.length ? ` (${counters.join('; ')}: each multiplies the state space.)` : ''}`);
   const caught = rows.find((r) => r.result.violations.length);
   if (caught) out(`Replay a row's counterexample with lazyswitch replay, e.g. ${caught.design}:\n  lazyswitch replay '${caught.result.violations[0].replay}'`);
   return bad.length ? 1 : 0;
