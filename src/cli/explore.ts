@@ -91,19 +91,55 @@ export function parseBudget(text: string): { states?: number; seconds?: number }
   return { seconds: Number(m[1]) * mult[m[2]] };
 }
 
+const list = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** What the flags and the --config file set of the configuration (flags first); nothing else. */
+function overridesFrom(f: ExploreFlags, cfg: ConfigFile): Partial<ExploreSpec> {
+  const o: Partial<ExploreSpec> = {};
+  const arch = f.arch ?? cfg.arch;
+  if (arch !== undefined) o.arch = arch;
+  const sched = f.sched ?? cfg.sched;
+  if (sched !== undefined) o.sched = sched;
+  const pcpus = f.pcpus !== undefined ? intFlag('--pcpus', f.pcpus, 1, 8) : cfg.pcpus;
+  if (pcpus !== undefined) o.pcpus = pcpus;
+  const domains = f.domains ?? cfg.domains;
+  if (domains !== undefined) o.domains = domains;
+  const control = f.control === false ? false : cfg.control;
+  if (control !== undefined) o.control = control;
+  const ops = f.ops !== undefined ? list(f.ops) : cfg.ops;
+  if (ops) o.ops = ops;
+  const ctl = f.ctl !== undefined ? list(f.ctl) : cfg.ctl;
+  if (ctl) o.ctl = ctl;
+  const contract = f.contract !== undefined ? contractFlag(f.contract) : cfg.contract;
+  if (contract) o.contract = contract;
+  return o;
+}
+
+/** The bounds: budget (states or time; `defaultBudget` states when none is given), depth, preemptions. */
+function boundsFrom(f: ExploreFlags, cfg: ConfigFile, defaultBudget: number) {
+  return {
+    budget: parseBudget(f.budget ?? String(cfg.budget ?? defaultBudget)),
+    depth: f.depth !== undefined ? intFlag('--depth', f.depth, 1, 1e6) : cfg.depth,
+    preemptions: f.preemptions !== undefined ? intFlag('--preemptions', f.preemptions, 0, 1e6) : cfg.preemptions,
+  };
+}
+
 function specFrom(f: ExploreFlags, cfg: ConfigFile): ExploreSpec {
   const design = f.design ?? cfg.design ?? DEFAULT_SPEC.design;
   const base = MUTANTS.some((m) => m.name === design) ? mutantSpec(design) : { ...DEFAULT_SPEC, design };
+  const o = overridesFrom(f, cfg);
+  const ctl = o.ctl ?? base.ctl;
+  const contract = o.contract ?? base.contract;
   return {
     design,
-    arch: f.arch ?? cfg.arch ?? base.arch,
-    sched: f.sched ?? cfg.sched ?? base.sched,
-    pcpus: f.pcpus !== undefined ? intFlag('--pcpus', f.pcpus, 1, 8) : (cfg.pcpus ?? base.pcpus),
-    domains: f.domains ?? cfg.domains ?? base.domains,
-    control: f.control === false ? false : (cfg.control ?? base.control),
-    ops: f.ops !== undefined ? f.ops.split(',').map((s) => s.trim()).filter(Boolean) : (cfg.ops ?? base.ops ?? GUEST_OPS_DEFAULT),
-    ...(f.ctl !== undefined ? { ctl: f.ctl.split(',').map((s) => s.trim()).filter(Boolean) } : cfg.ctl ? { ctl: cfg.ctl } : base.ctl ? { ctl: base.ctl } : {}),
-    ...(f.contract !== undefined ? { contract: contractFlag(f.contract) } : cfg.contract ? { contract: cfg.contract } : base.contract ? { contract: base.contract } : {}),
+    arch: o.arch ?? base.arch,
+    sched: o.sched ?? base.sched,
+    pcpus: o.pcpus ?? base.pcpus,
+    domains: o.domains ?? base.domains,
+    control: o.control ?? base.control,
+    ops: o.ops ?? base.ops ?? GUEST_OPS_DEFAULT,
+    ...(ctl ? { ctl } : {}),
+    ...(contract ? { contract } : {}),
   };
 }
 
@@ -144,24 +180,11 @@ function printViolation(spec: ExploreSpec, v: FoundViolation, out: (s: string) =
  */
 function everyCommand(f: ExploreFlags, cfg: ConfigFile, out: (s: string) => void): number {
   if (f.strategy !== 'bfs') throw new InputError('--strategy', [{ where: '--strategy', message: '--design all explores exhaustively (bfs); give one design for pct' }]);
-  const over: Partial<ExploreSpec> = {};
-  const arch = f.arch ?? cfg.arch;
-  if (arch !== undefined) over.arch = arch;
-  if (f.sched ?? cfg.sched) over.sched = f.sched ?? cfg.sched;
-  if (f.pcpus !== undefined) over.pcpus = intFlag('--pcpus', f.pcpus, 1, 8);
-  else if (cfg.pcpus !== undefined) over.pcpus = cfg.pcpus;
-  if (f.domains ?? cfg.domains) over.domains = f.domains ?? cfg.domains;
-  if (f.ops !== undefined) over.ops = f.ops.split(',').map((x) => x.trim()).filter(Boolean);
-  else if (cfg.ops) over.ops = cfg.ops;
-  const ctl = f.ctl !== undefined ? f.ctl.split(',').map((x) => x.trim()).filter(Boolean) : cfg.ctl;
-  if (ctl) over.ctl = ctl;
-  if (f.control === false) over.control = false;
-  else if (cfg.control !== undefined || ctl) over.control = cfg.control ?? true;
-  const contract = f.contract !== undefined ? contractFlag(f.contract) : cfg.contract;
-  if (contract) over.contract = contract;
-  const budget = parseBudget(f.budget ?? (cfg.budget !== undefined ? String(cfg.budget) : String(EVERY_DEFAULT_BUDGET)));
-  const depth = f.depth !== undefined ? intFlag('--depth', f.depth, 1, 1e6) : cfg.depth;
-  const preemptions = f.preemptions !== undefined ? intFlag('--preemptions', f.preemptions, 0, 1e6) : cfg.preemptions;
+  const over = overridesFrom(f, cfg);
+  // SMALL_SPEC offers no control operations: naming some (--ctl) turns them on.
+  if (over.ctl && over.control === undefined) over.control = true;
+  const contract = over.contract;
+  const { budget, depth, preemptions } = boundsFrom(f, cfg, EVERY_DEFAULT_BUDGET);
   const tty = Boolean(process.stderr.isTTY);
   let which = '';
   const progress = (p: { states: number; seconds: number }) => {
@@ -234,9 +257,7 @@ export function exploreCommand(f: ExploreFlags, out: (s: string) => void): numbe
   if ((f.design ?? cfg.design) === 'all') return everyCommand(f, cfg, out);
   const spec = specFrom(f, cfg);
   const setup = resolveSpec(spec);
-  const budget = parseBudget(f.budget ?? (cfg.budget !== undefined ? String(cfg.budget) : String(EXPLORE_DEFAULT_BUDGET)));
-  const depth = f.depth !== undefined ? intFlag('--depth', f.depth, 1, 1e6) : cfg.depth;
-  const preemptions = f.preemptions !== undefined ? intFlag('--preemptions', f.preemptions, 0, 1e6) : cfg.preemptions;
+  const { budget, depth, preemptions } = boundsFrom(f, cfg, EXPLORE_DEFAULT_BUDGET);
   const strategy = f.strategy;
   if (strategy !== 'bfs' && strategy !== 'pct') throw new InputError('--strategy', [{ where: '--strategy', message: `"${strategy}" is not bfs or pct` }]);
   const now = () => performance.now();

@@ -49,6 +49,14 @@ export function expectation(d: SwitchDesign, contract: ContractName): EveryRow['
   return servesContract(d, contract) ? 'correct' : 'other-contract';
 }
 
+/** Whether a row shows what it should (EveryRow.asExpected). */
+function judge(expected: EveryRow['expected'], r: ExploreResult): boolean | null {
+  const caught = r.violations.length > 0 || r.deadlocks > 0;
+  if (expected === 'broken') return caught ? true : r.complete ? false : null;
+  if (caught) return expected === 'correct' ? false : null; // under another contract a design may break it
+  return r.complete ? true : null; // the budget ran out: nothing shown either way
+}
+
 /** Every design (on `over.arch` only those that support it; of `only`, when given), each explored to `options`' bounds. */
 export function exploreEvery(over: Partial<ExploreSpec>, options: ExploreOptions, onDesign?: (i: number, n: number, design: string) => void, only?: readonly string[]): EveryRow[] {
   const contract = over.contract ?? DEFAULT_CONTRACT;
@@ -60,9 +68,7 @@ export function exploreEvery(over: Partial<ExploreSpec>, options: ExploreOptions
     onDesign?.(i, plan.length, d.name);
     const result = explore(resolveSpec(spec), options);
     const expected = expectation(d, contract);
-    const caught = result.violations.length > 0 || result.deadlocks > 0;
-    const asExpected = expected === 'broken' ? (caught ? true : result.complete ? false : null) : caught ? (expected === 'correct' ? false : null) : result.complete ? true : null;
     const form = designFor(d, contract).name;
-    return { design: d.name, form: form === d.name ? null : form, spec, expected, asExpected, result };
+    return { design: d.name, form: form === d.name ? null : form, spec, expected, asExpected: judge(expected, result), result };
   });
 }

@@ -103,6 +103,18 @@ export function loadClass(st: HvState, p: number, v: number, ci: number): void {
   if ((st.cfg.arch.xsaveMask >>> ci) & 1) pc.xrstorFrom = NONE;
 }
 
+/** loadClass for every class in `mask` (bit i: class i), in class order. */
+export function loadClasses(st: HvState, p: number, v: number, mask: number): void {
+  for (const c of st.cfg.arch.classes) if (mask & (1 << c.index)) loadClass(st, p, v, c.index);
+}
+
+/** How many register classes `mask` names (bit i: class i): what the per-class counters of a skipped save or restore add. */
+export function classCount(mask: number): number {
+  let n = 0;
+  for (let m = mask >>> 0; m; m &= m - 1) n++;
+  return n;
+}
+
 /*
  * XSAVE's init and modified optimisations (Intel SDM vol. 1 §13.6 "Processor tracking of
  * XSAVE-managed state"; §13.8.3 XRSTOR; §13.9 XSAVEOPT; §13.11 XSAVES), for the designs whose

@@ -48,7 +48,7 @@ import { perArch, type Arch } from '../../../arch/index.ts';
 import type { SwitchDesign } from '../types.ts';
 import type { HvState } from '../../model.ts';
 import { NONE, unitMask } from '../../model.ts';
-import { loadClass, restoreFrame, saveClass, setLoadedAll, writePtbase } from '../../ops.ts';
+import { classCount, loadClasses, restoreFrame, saveClass, setLoadedAll, writePtbase } from '../../ops.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
 import { saveNonUnits, loadNonUnits } from '../unit-support.ts';
 
@@ -91,10 +91,6 @@ export function fpstateLive(st: HvState, p: number, v: number): boolean {
 function stateMask(st: HvState, v: number): number {
   const u = arm64Units(st.cfg.arch);
   return tifSve(st, v) ? u.fpsimd | u.sve : u.fpsimd;
-}
-
-function loadMask(st: HvState, p: number, v: number, mask: number): void {
-  for (const c of st.cfg.arch.classes) if (mask & (1 << c.index)) loadClass(st, p, v, c.index);
 }
 
 /** fpsimd_bind_task_to_cpu(): fpsimd_last_state = current's, fpsimd_cpu = this cpu; ZEN for EL0 iff TIF_SVE. */
@@ -144,8 +140,7 @@ export const arm64ForeignFpstate: SwitchDesign = {
       loadNonUnits(st, p, next);
       // TIF_FOREIGN_FPSTATE = wrong_task || wrong_cpu; the load itself waits for exitToGuest.
       if (fpstateLive(st, p, next)) {
-        const m = stateMask(st, next);
-        for (const c of st.cfg.arch.classes) if (m & (1 << c.index)) st.metrics.unitRestoresAvoided++;
+        st.metrics.unitRestoresAvoided += classCount(stateMask(st, next));
       }
     }
     writePtbase(st, p, st.vcpus[next].isIdle ? HV_OWNER : st.vcpus[next].domain);
@@ -158,9 +153,9 @@ export const arm64ForeignFpstate: SwitchDesign = {
     const v = pc.current;
     if (fpstateLive(st, p, v)) return;
     const u = arm64Units(st.cfg.arch);
-    if (tifSve(st, v)) loadMask(st, p, v, u.fpsimd | u.sve); // sve_load_state()
+    if (tifSve(st, v)) loadClasses(st, p, v, u.fpsimd | u.sve); // sve_load_state()
     else {
-      loadMask(st, p, v, u.fpsimd); // fpsimd_load_state(): V writes zero the Z bits above 128
+      loadClasses(st, p, v, u.fpsimd); // fpsimd_load_state(): V writes zero the Z bits above 128
       const regs = pc.regs;
       for (const c of st.cfg.arch.classes) {
         if (!(u.zeroedByFpsimdLoad & (1 << c.index))) continue;
@@ -179,7 +174,7 @@ export const arm64ForeignFpstate: SwitchDesign = {
     // that follows sets TIF_SVE (vcpu.unitDirty).
     const pc = st.pcpus[p];
     const u = arm64Units(st.cfg.arch);
-    loadMask(st, p, pc.current, u.sve);
+    loadClasses(st, p, pc.current, u.sve);
     pc.unitOwner = pc.current;
     st.vcpus[pc.current].unitLastCpu = p;
     pc.unitEnabled |= u.sve;

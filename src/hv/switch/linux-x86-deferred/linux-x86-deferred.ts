@@ -21,7 +21,7 @@
  */
 import type { SwitchDesign } from '../types.ts';
 import { NONE, unitMask } from '../../model.ts';
-import { setLoadedAll, writePtbase, xrstorState, xsaveState } from '../../ops.ts';
+import { classCount, setLoadedAll, writePtbase, xrstorState, xsaveState } from '../../ops.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
 import { saveNonUnits, loadNonUnits, supportsUnits } from '../unit-support.ts';
 
@@ -52,7 +52,7 @@ export const linuxX86Deferred: SwitchDesign = {
       loadNonUnits(st, p, next);
       const valid = pc.unitOwner === next && nv.unitLastCpu === p;
       if (!valid) xrstorState(st, p, next, units); // os_xrstor()
-      else for (const c of st.cfg.arch.classes) if (units & (1 << c.index)) st.metrics.unitRestoresAvoided++;
+      else st.metrics.unitRestoresAvoided += classCount(units);
       pc.unitOwner = next;
       nv.unitLastCpu = p;
     }

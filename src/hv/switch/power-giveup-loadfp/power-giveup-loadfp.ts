@@ -43,7 +43,7 @@ import { perArch, type Arch } from '../../../arch/index.ts';
 import type { SwitchDesign } from '../types.ts';
 import type { HvState } from '../../model.ts';
 import { unitMask } from '../../model.ts';
-import { loadClass, saveClass, setLoadedAll, writePtbase } from '../../ops.ts';
+import { loadClass, loadClasses, saveClass, setLoadedAll, writePtbase } from '../../ops.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
 import { clearDirty, getCounter, setCounter, type CounterField } from '../unit-counters.ts';
 import { saveNonUnits, loadNonUnits } from '../unit-support.ts';
@@ -82,10 +82,6 @@ function counterOf(arch: Arch, ci: number): CounterField | null {
   const f = powerFacilities(arch);
   const bit = 1 << ci;
   return f.fp & bit ? LOAD_FP : f.vec & bit ? LOAD_VEC : null;
-}
-
-function loadMask(st: HvState, p: number, v: number, mask: number): void {
-  for (const c of st.cfg.arch.classes) if (mask & (1 << c.index)) loadClass(st, p, v, c.index);
 }
 
 /** save_sprs() + giveup_all(prev): VRSAVE always; FP and VMX only if enabled (loaded) for prev; then MSR[FP|VEC] clear. */
@@ -129,7 +125,7 @@ function restoreMath(st: HvState, p: number, next: number): void {
     const n = getCounter(st, next, field);
     if (n === 0) continue; // lazy: the first use traps
     setCounter(st, next, field, n + 1); // 255 + 1 wraps to 0: lazy again from the next switch-in
-    loadMask(st, p, next, mask);
+    loadClasses(st, p, next, mask);
     pc.unitEnabled |= mask;
   }
 }
@@ -173,7 +169,7 @@ export const powerGiveupLoadfp: SwitchDesign = {
     const field = counterOf(st.cfg.arch, ci);
     const f = powerFacilities(st.cfg.arch);
     const mask = field === LOAD_FP ? f.fp : field === LOAD_VEC ? f.vec : 1 << ci;
-    loadMask(st, p, pc.current, mask);
+    loadClasses(st, p, pc.current, mask);
     pc.unitEnabled |= mask;
     if (field) setCounter(st, pc.current, field, 1);
   },
