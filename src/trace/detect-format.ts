@@ -66,7 +66,8 @@ export class FormatDetector {
     const p = skipSpaces(line, at + 13);
     if (line.startsWith('prev_comm=', p)) {
       if (!line.includes('==>', p)) return 'trace-cmd-raw';
-      return this.traceCmdHeader ? 'trace-cmd' : 'ftrace';
+      // An integer timestamp glued to `[cpu]` is trace-cmd 3.x report's (ftrace-line intTs).
+      return this.traceCmdHeader || this.prefix.intTs === 2 ? 'trace-cmd' : 'ftrace';
     }
     // 2.6.30's own text is compact too, but begins with `task `.
     return line.startsWith('task ', p) && !this.traceCmdHeader ? 'ftrace' : 'trace-cmd';

@@ -70,7 +70,7 @@ describe('ftrace sched_switch lines round-trip their fields', () => {
             prevDom: undefined,
             nextDom: undefined,
           });
-          expect(prefix).toEqual({ pid: g.prevPid, cpu: g.cpu, tgid: typeof g.tgid === 'number' ? g.tgid : -1 });
+          expect(prefix).toMatchObject({ pid: g.prevPid, cpu: g.cpu, tgid: typeof g.tgid === 'number' ? g.tgid : -1 });
         },
       ),
       { numRuns: 2000 },

@@ -56,7 +56,7 @@ describe('ftrace line prefix variants (FORMATS.md 1)', () => {
       prefix,
     );
     expect(idle).toMatchObject({ cpu: 1, prevComm: 'swapper/1', prevPid: 0, prevState: 'R', nextComm: 'ksoftirqd/1', nextPid: 12 });
-    expect(prefix).toEqual({ pid: 0, tgid: -1, cpu: 1 });
+    expect(prefix).toMatchObject({ pid: 0, tgid: -1, cpu: 1 });
 
     const yt = parseFtraceLine(
       'com.google.android.youtube-23071 (23071) [002] d..5 214168.479892: sched_wakeup: comm=Binder:549_4 pid=2029 prio=120 success=1 target_cpu=000',
@@ -64,7 +64,7 @@ describe('ftrace line prefix variants (FORMATS.md 1)', () => {
       prefix,
     );
     expect(yt).toMatchObject({ kind: 'wakeup', cpu: 2, comm: 'Binder:549_4', pid: 2029, targetCpu: 0 });
-    expect(prefix).toEqual({ pid: 23071, tgid: 23071, cpu: 2 });
+    expect(prefix).toMatchObject({ pid: 23071, tgid: 23071, cpu: 2 });
 
     const ui = parseFtraceLine(
       'com.android.systemui-611   (  611) [001] d..3 514769.086139: sched_switch: prev_comm=ndroid.systemui prev_pid=611 prev_prio=120 prev_state=S ==> next_comm=Binder_5 next_pid=679 next_prio=120',
@@ -72,7 +72,7 @@ describe('ftrace line prefix variants (FORMATS.md 1)', () => {
       prefix,
     );
     expect(ui).toMatchObject({ prevComm: 'ndroid.systemui', prevPid: 611, nextComm: 'Binder_5', nextPid: 679 });
-    expect(prefix).toEqual({ pid: 611, tgid: 611, cpu: 1 });
+    expect(prefix).toMatchObject({ pid: 611, tgid: 611, cpu: 1 });
 
     expect(
       wakeupOf(

@@ -20,10 +20,17 @@ export interface LinePrefix {
   /** -1 when there is no TGID column or it reads `(-----)`. */
   tgid: number;
   cpu: number;
+  /**
+   * How the line's timestamp was printed: 0 `<secs>.<usecs>` (or any decimal fraction); 1 an
+   * integer after a space (a counter clock); 2 an integer glued to the cpu column
+   * (`[002]259445106948920:`), which only trace-cmd 3.x report prints: integer nanoseconds when
+   * libtraceevent does not know the trace clock is in µs (print_event_time()'s raw `%llu`).
+   */
+  intTs: 0 | 1 | 2;
 }
 
 export function newLinePrefix(): LinePrefix {
-  return { pid: -1, tgid: -1, cpu: -1 };
+  return { pid: -1, tgid: -1, cpu: -1, intTs: 0 };
 }
 
 /**
@@ -97,6 +104,14 @@ export function parseFtraceLine(s: string, line: number, prefix: LinePrefix = sc
   }
   const ts = parseTimestamp(s, p, te - 1);
   if (Number.isNaN(ts)) return { reason: `timestamp '${s.slice(p, te - 1)}' is not a number` };
+  let intTs: 0 | 1 | 2 = p === cb + 1 ? 2 : 1;
+  for (let i = p; i < te - 1; i++) {
+    if (s.charCodeAt(i) === 46 /* . */) {
+      intTs = 0;
+      break;
+    }
+  }
+  prefix.intTs = intTs;
   p = skipSpaces(s, te);
   const ee = s.indexOf(':', p);
   if (ee < 0 || ee === p) return { reason: 'no "<event>:" after the timestamp' };

@@ -188,7 +188,13 @@ export class TraceParser {
       } else if ('kind' in r) {
         this.recognised++;
         if (f === 'perf') this.perfCpu(r);
-        else this.ftraceTgid(r);
+        else {
+          // trace-cmd report prints an integer timestamp in nanoseconds (3.x, default options:
+          // `[002]259445106948920:`); glued to the cpu column it can only be trace-cmd's.
+          const it = this.prefix.intTs;
+          if (it === 2 || (it === 1 && f !== 'ftrace')) r.ts /= 1e9;
+          this.ftraceTgid(r);
+        }
         this.emit(r);
       } else {
         this.recognised++;
