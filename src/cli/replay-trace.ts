@@ -149,7 +149,7 @@ function parseTscHz(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!/^\s*\d+(\.\d+)?(e\d+)?\s*$/i.test(text) || !Number.isFinite(n) || n < 1e3 || n > 1e12) {
-    throw new InputError('--tsc-hz', [{ where: '--tsc-hz', message: `"${text}" is not a TSC rate in Hz (e.g. 2.4e9; 1e3..1e12)` }]);
+    throw new InputError('replay-trace', [{ where: '--tsc-hz', message: `"${text}" is not a TSC rate in Hz (e.g. 2.4e9; 1e3..1e12)` }]);
   }
   return n;
 }

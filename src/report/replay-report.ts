@@ -24,6 +24,13 @@ export function renderTraceFacts(f: ReplayDocument['trace']): string {
     `trace: ${f.file ? `${f.file}, ` : ''}${f.format}, ${plural(f.cpus, 'cpu')}, ${plural(f.tasks, 'task')} in ${plural(f.domains, 'domain')} (--group ${f.group}), ` +
       `${formatNumber(f.switches)} switches, ${formatNumber(f.wakeups)} wakeups, span ${f.spanSeconds.toFixed(3)} s`,
   );
+  if (f.tsc) {
+    lines.push(
+      f.tsc.estimated
+        ? `TSC rate: ${formatNumber(f.tsc.hz)} Hz, estimated from ${plural(f.tsc.samples ?? 0, 'switch_infprev runtime')} (Xen system time, ns) — the trace carries no rate; --tsc-hz overrides`
+        : `TSC rate: ${formatNumber(f.tsc.hz)} Hz (--tsc-hz)`,
+    );
+  }
   lines.push(`switches per cpu: ${Object.entries(f.switchesPerCpu).map(([c, n]) => `cpu${c} ${formatNumber(n)}`).join(', ')}`);
   lines.push(`X → idle → X on one cpu: ${formatNumber(f.idleRoundTrips)} (where a lazy switch to idle and back moves nothing)`);
   if (f.malformedLines) {

@@ -197,6 +197,8 @@ export interface TraceFacts {
   inconsistencies: TraceInconsistencies;
   /** Timestamp of the first record, in the trace's clock: simulated time 0. */
   startSeconds: number;
+  /** xentrace: the TSC rate its cycles were converted with — `--tsc-hz`, or estimated from the trace (`samples` records). */
+  tsc?: { hz: number; estimated: boolean; samples?: number };
 }
 
 export interface ReplayPlan {
@@ -246,9 +248,23 @@ export function planReplay(records: readonly TraceRecord[], diag: TraceDiagnosti
   const format = diag.format ?? 'ftrace';
   const xen = format === 'xentrace';
   const source = o.source ?? 'trace';
+  // Seconds per unit of `ts`: 1, or 1/rate for xentrace in TSC cycles with an estimated rate.
+  let tsScale = 1;
+  let tsc: TraceFacts['tsc'];
   if (diag.header.tsUnit === 'tsc-cycles') {
-    throw new InputError('--tsc-hz', [{ where: '--tsc-hz', message: 'xentrace timestamps are TSC cycles; give the TSC rate in Hz (e.g. --tsc-hz 2.4e9) to replay them in time' }]);
-  }
+    const est = diag.header.tscHzEstimate;
+    if (!est) {
+      throw new InputError(source, [
+        {
+          where: '--tsc-hz',
+          message:
+            'the xentrace timestamps are TSC cycles and the trace carries no rate, nor records to estimate it from (switch_infprev runtimes after their vcpu\'s switch-in); give the TSC rate in Hz (e.g. --tsc-hz 2.4e9)',
+        },
+      ]);
+    }
+    tsScale = 1 / est.hz;
+    tsc = { hz: est.hz, estimated: true, samples: est.samples };
+  } else if (diag.header.tscHz !== undefined) tsc = { hz: diag.header.tscHz, estimated: false };
   const switches: SwitchRecord[] = [];
   let wakeups = 0;
   let tmin = Infinity;
@@ -385,7 +401,7 @@ export function planReplay(records: readonly TraceRecord[], diag: TraceDiagnosti
   for (let i = 0; i < n; i++) {
     const s = switches[i];
     cpu[i] = s.cpu;
-    time[i] = s.ts - tmin;
+    time[i] = (s.ts - tmin) * tsScale;
     prev[i] = vcpuOf(s.prevPid, s.prevDom, s.cpu);
     nextV[i] = vcpuOf(s.nextPid, s.nextDom, s.cpu);
     const rs = prevRunstate(s.prevState);
@@ -409,7 +425,7 @@ export function planReplay(records: readonly TraceRecord[], diag: TraceDiagnosti
     cpus: pcpus,
     tasks: tasks.size,
     switchesPerCpu: Object.fromEntries([...perCpu.entries()].sort((a, b) => a[0] - b[0]).map(([c, k]) => [String(c), k])),
-    spanSeconds: Number((tmax - tmin).toFixed(9)),
+    spanSeconds: Number(((tmax - tmin) * tsScale).toFixed(9)),
     malformedLines: diag.malformedCount,
     malformedExamples: diag.malformed.slice(),
     switches: n,
@@ -420,7 +436,8 @@ export function planReplay(records: readonly TraceRecord[], diag: TraceDiagnosti
     switchesToIdle: 0,
     idleRoundTrips: 0,
     inconsistencies: { prevMismatch: 0, nextRunningElsewhere: 0, alreadyRunning: 0 },
-    startSeconds: tmin,
+    startSeconds: tmin * tsScale,
+    ...(tsc ? { tsc } : {}),
   };
   const plan: ReplayPlan = { pcpus, tasks: out, domains, initial, cpu, time, prev, next: nextV, prevSlept, facts };
   // X → idle → X on one cpu, X having run nowhere else meanwhile: its state is still loaded

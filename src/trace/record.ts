@@ -97,4 +97,12 @@ export interface TraceHeader {
   traceCmdVersion?: number;
   /** Unit of `ts`: seconds, except xentrace without a tscHz option, where it stays in TSC cycles. */
   tsUnit?: 'seconds' | 'tsc-cycles';
+  /** xentrace: the tscHz option the parser converted with. */
+  tscHz?: number;
+  /**
+   * xentrace in TSC cycles: the rate estimated from the records that carry Xen system time
+   * (SWITCH_INFPREV runtimes, ns, each against the TSC of the stint it covers), when at least 3
+   * do; `samples` is how many. A consumer divides `ts` by `hz` (planReplay does, and says so).
+   */
+  tscHzEstimate?: { hz: number; samples: number };
 }

@@ -95,6 +95,7 @@ export class TraceParser {
     if (f === 'xentrace') {
       const d = this.diagnostics;
       d.header.tsUnit = this.tscHz ? 'seconds' : 'tsc-cycles';
+      if (this.tscHz) d.header.tscHz = this.tscHz;
       this.xen = new XenSchedAssembler((r) => this.emit(r), this.tscHz);
     } else {
       this.diagnostics.header.tsUnit = 'seconds';
@@ -154,7 +155,12 @@ export class TraceParser {
     const xen = this.xen;
     if (xen) {
       xen.flush();
-      if (xen.lost > 0) this.diagnostics.header.lostEvents = (this.diagnostics.header.lostEvents ?? 0) + xen.lost;
+      const h = this.diagnostics.header;
+      if (xen.lost > 0) h.lostEvents = (h.lostEvents ?? 0) + xen.lost;
+      if (h.tsUnit === 'tsc-cycles') {
+        const est = xen.tscHzEstimate();
+        if (est) h.tscHzEstimate = est;
+      }
     }
     return this.diagnostics;
   }

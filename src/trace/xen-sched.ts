@@ -60,11 +60,26 @@ interface RecentStop {
 
 export type XenEventResult = 'record' | 'other' | 'lost';
 
+/** Runtimes shorter than this are not used for the TSC-rate estimate: the few hundred cycles between NOW() and the record would weigh too much. */
+const MIN_RUNTIME_NS = 1e6;
+/** Samples kept for the median (the first ones): constant memory. */
+const MAX_RATE_SAMPLES = 4096;
+/** Fewer samples than this and no estimate is made. */
+const MIN_RATE_SAMPLES = 3;
+
 export class XenSchedAssembler {
   private readonly pending: (Pending | undefined)[] = [];
   private readonly recentStop: (RecentStop | undefined)[] = [];
   /** Records dropped by the hypervisor (TRC_LOST_RECORDS), summed. */
   lost = 0;
+  /** Per pcpu: TSC of the SWITCH_INFPREV of the schedule() in progress (it precedes the switch record). */
+  private readonly infprevTsc: (number | undefined)[] = [];
+  /** Per pcpu: the vcpu (dom * 65536 + vcpu) last switched in, and the TSC of that schedule(). */
+  private readonly inKey: number[] = [];
+  private readonly inTsc: number[] = [];
+  /** TSC cycles per second, one sample per SWITCH_INFPREV whose runtime covers a stint seen from its start. */
+  private readonly rateSamples: number[] = [];
+  private rateSampleCount = 0;
 
   constructor(
     private readonly emit: (r: TraceRecord) => void,
@@ -93,6 +108,9 @@ export class XenSchedAssembler {
         nv = data[1] & 0xffff;
       } else return 'other';
       this.flushCpu(cpu);
+      this.inKey[cpu] = nd * 65536 + nv;
+      this.inTsc[cpu] = this.infprevTsc[cpu] ?? tsc;
+      this.infprevTsc[cpu] = undefined;
       const rec = switchRecord(line, ts, cpu, xenVcpuName(pd, pv), pv, '?', xenVcpuName(nd, nv), nv, undefined, undefined);
       rec.prevDom = pd;
       rec.nextDom = nd;
@@ -139,11 +157,52 @@ export class XenSchedAssembler {
       this.emit(this.wakeup(line, ts, cpu, dom, vcpu, 'waking'));
       return 'record';
     }
+    if (code === TRC_SCHED_SWITCH_INFPREV) {
+      this.infprev(cpu, tsc, data, n);
+      return 'other';
+    }
     if (code === TRC_LOST_RECORDS) {
       if (n >= 1) this.lost += data[0];
       return 'lost';
     }
     return 'other';
+  }
+
+  /**
+   * TRC_SCHED_SWITCH_INFPREV (xen/common/schedule.c schedule(): prev's dom, vcpu and
+   * `now - prev->runstate.state_entry_time`, in ns of Xen's system time; dom:vcpu packed in one
+   * word since Xen 4.x). state_entry_time is the `now` of the schedule() that switched prev in, so
+   * the TSC between the INFPREV records of the two schedule() calls over the same runtime gives
+   * the rate.
+   */
+  private infprev(cpu: number, tsc: number, data: ArrayLike<number>, n: number): void {
+    this.infprevTsc[cpu] = tsc;
+    let key: number, runtime: number;
+    if (n === 2) {
+      key = (data[0] >>> 16) * 65536 + (data[0] & 0xffff);
+      runtime = data[1];
+    } else if (n >= 3) {
+      key = data[0] * 65536 + data[1];
+      runtime = data[2];
+    } else return;
+    if (this.inKey[cpu] !== key || runtime < MIN_RUNTIME_NS) return;
+    const cycles = tsc - this.inTsc[cpu];
+    if (!(cycles > 0)) return;
+    this.rateSampleCount++;
+    if (this.rateSamples.length < MAX_RATE_SAMPLES) this.rateSamples.push((cycles * 1e9) / runtime);
+  }
+
+  /**
+   * The TSC rate estimated from SWITCH_INFPREV runtimes: the median sample, to the nearest kHz;
+   * undefined with fewer than MIN_RATE_SAMPLES.
+   */
+  tscHzEstimate(): { hz: number; samples: number } | undefined {
+    const s = this.rateSamples;
+    if (s.length < MIN_RATE_SAMPLES) return undefined;
+    const sorted = s.slice().sort((a, b) => a - b);
+    const m = sorted.length >> 1;
+    const median = sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+    return { hz: Math.round(median / 1e3) * 1e3, samples: this.rateSampleCount };
   }
 
   private wakeup(line: number, ts: number, cpu: number, dom: number, vcpu: number, kind: 'waking' | undefined) {

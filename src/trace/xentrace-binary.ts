@@ -66,6 +66,7 @@ export class XentraceParser {
     this.diagnostics = opts.diagnostics ?? new TraceDiagnostics(opts.keepMalformed ?? 20);
     this.diagnostics.format = 'xentrace';
     this.diagnostics.header.tsUnit = opts.tscHz ? 'seconds' : 'tsc-cycles';
+    if (opts.tscHz) this.diagnostics.header.tscHz = opts.tscHz;
     const onRecord = opts.onRecord;
     const d = this.diagnostics;
     this.asm = new XenSchedAssembler((r) => {
@@ -166,6 +167,10 @@ export class XentraceParser {
     }
     this.asm.flush();
     if (this.asm.lost > 0) d.header.lostEvents = (d.header.lostEvents ?? 0) + this.asm.lost;
+    if (d.header.tsUnit === 'tsc-cycles') {
+      const est = this.asm.tscHzEstimate();
+      if (est) d.header.tscHzEstimate = est;
+    }
     return d;
   }
 }

@@ -8,7 +8,7 @@
  */
 import type { LineProblem } from './sched-payload.ts';
 import { isDigit, parseUintAt, skipSpaces } from './text-scan.ts';
-import { TRC_LOST_RECORDS, TRC_SCHED_RUNSTATE_CHANGE, TRC_SCHED_SWITCH, TRC_SCHED_WAKE } from './xen-sched.ts';
+import { TRC_LOST_RECORDS, TRC_SCHED_RUNSTATE_CHANGE, TRC_SCHED_SWITCH, TRC_SCHED_SWITCH_INFPREV, TRC_SCHED_WAKE } from './xen-sched.ts';
 
 /** A decoded line as the binary record it came from; reused between lines. */
 export interface XenTextEvent {
@@ -34,6 +34,8 @@ function codeOf(name: string): number {
       return TRC_SCHED_WAKE;
     case 'lost_records':
       return TRC_LOST_RECORDS;
+    case 'switch_infprev':
+      return TRC_SCHED_SWITCH_INFPREV;
   }
   const to = name.indexOf('_to_');
   if (to > 0) {
