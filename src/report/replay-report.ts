@@ -37,6 +37,7 @@ export function renderTraceFacts(f: ReplayDocument['trace']): string {
     const shown = f.malformedExamples.slice(0, SHOW_MALFORMED).map((m) => `line ${m.line} (${m.reason})`).join(', ');
     lines.push(`malformed lines: ${formatNumber(f.malformedLines)}, skipped — first: ${shown}${f.malformedLines > SHOW_MALFORMED ? ', …' : ''}`);
   } else lines.push('malformed lines: 0');
+  if (f.droppedNoCpu) lines.push(`dropped: ${formatNumber(f.droppedNoCpu)} switch${f.droppedNoCpu === 1 ? '' : 'es'} whose cpu neither the trace (perf without a cpu column) nor an idle task's swapper/N before or after it tells`);
   if (f.lostEvents) lines.push(`lost events (the tracer says it dropped): ${formatNumber(f.lostEvents)}`);
   const inc = f.inconsistencies;
   const nInc = inc.prevMismatch + inc.nextRunningElsewhere + inc.alreadyRunning;

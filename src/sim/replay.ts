@@ -199,6 +199,8 @@ export interface TraceFacts {
   startSeconds: number;
   /** xentrace: the TSC rate its cycles were converted with — `--tsc-hz`, or estimated from the trace (`samples` records). */
   tsc?: { hz: number; estimated: boolean; samples?: number };
+  /** perf without a cpu column: switches dropped because their cpu could not be inferred (at most 1%; absent when none). */
+  droppedNoCpu?: number;
 }
 
 export interface ReplayPlan {
@@ -219,6 +221,8 @@ export interface ReplayPlan {
 }
 
 const MAX_PCPUS = 1024;
+/** Switches without a cpu a replay drops at most, as a share of all switches (perf without a cpu column). */
+const MAX_UNPLACED_SHARE = 0.01;
 
 function taskKey(xen: boolean, pid: number, dom: number | undefined): number {
   return xen ? (dom ?? 0) * 65536 + pid : pid;
@@ -286,11 +290,13 @@ export function planReplay(records: readonly TraceRecord[], diag: TraceDiagnosti
     if (r.cpu > maxCpu) maxCpu = r.cpu;
     switches.push(r);
   }
-  if (unknownCpu) {
+  // perf without a cpu column: the switches no chain of stints places (TraceParser.perfCpu) are
+  // dropped, as the replay's repairs absorb a few (prevMismatch); more than 1% is refused.
+  if (unknownCpu > MAX_UNPLACED_SHARE * (switches.length + unknownCpu)) {
     throw new InputError(source, [
       {
         where: `line ${firstUnknown}`,
-        message: `${unknownCpu} sched_switch records have no cpu (perf script without a cpu column, and the cpu could not be inferred); record the cpu (perf script -F comm,tid,cpu,time,event,trace) to replay`,
+        message: `${unknownCpu} sched_switch records have no cpu (perf script without a cpu column, and the cpu could not be inferred from an idle task's swapper/N before or after them): ${unknownCpu} of ${switches.length + unknownCpu} switches, more than ${MAX_UNPLACED_SHARE * 100}% to drop; record the cpu (perf script -F comm,tid,cpu,time,event,trace) to replay`,
       },
     ]);
   }
@@ -438,6 +444,7 @@ export function planReplay(records: readonly TraceRecord[], diag: TraceDiagnosti
     inconsistencies: { prevMismatch: 0, nextRunningElsewhere: 0, alreadyRunning: 0 },
     startSeconds: tmin * tsScale,
     ...(tsc ? { tsc } : {}),
+    ...(unknownCpu ? { droppedNoCpu: unknownCpu } : {}),
   };
   const plan: ReplayPlan = { pcpus, tasks: out, domains, initial, cpu, time, prev, next: nextV, prevSlept, facts };
   // X → idle → X on one cpu, X having run nowhere else meanwhile: its state is still loaded

@@ -69,8 +69,10 @@ export class TraceParser {
   /** pid -> tgid, learned from the `(tgid)` column of lines each task logged. */
   private readonly tgidOf = new Map<number, number>();
   private sawTgid = false;
-  /** perf without a cpu column: pid -> cpu it was last switched in on (deleted when switched out). */
-  private readonly runningOn = new Map<number, number>();
+  /** perf without a cpu column: pid -> the stint chain it is running in (deleted when switched out). */
+  private readonly runningIn = new Map<number, StintChain>();
+  /** Chains whose cpu is still unknown and that hold records. */
+  private readonly unresolved = new Set<StintChain>();
   private xen: XenSchedAssembler | undefined;
   private readonly xev = newXenTextEvent();
 
@@ -152,6 +154,7 @@ export class TraceParser {
     }
     this.ended = true;
     if (this.meaningful > 0 && this.recognised === 0) throw this.notATrace(this.first);
+    this.flushUnplaced();
     const xen = this.xen;
     if (xen) {
       xen.flush();
@@ -193,15 +196,16 @@ export class TraceParser {
         } else this.noEventForm(s, n);
       } else if ('kind' in r) {
         this.recognised++;
-        if (f === 'perf') this.perfCpu(r);
-        else {
+        if (f === 'perf') {
+          if (this.perfCpu(r)) this.emit(r);
+        } else {
           // trace-cmd report prints an integer timestamp in nanoseconds (3.x, default options:
           // `[002]259445106948920:`); glued to the cpu column it can only be trace-cmd's.
           const it = this.prefix.intTs;
           if (it === 2 || (it === 1 && f !== 'ftrace')) r.ts /= 1e9;
           this.ftraceTgid(r);
+          this.emit(r);
         }
-        this.emit(r);
       } else {
         this.recognised++;
         this.diagnostics.addMalformed(n, s, r.reason);
@@ -282,21 +286,70 @@ export class TraceParser {
   }
 
   /**
-   * perf without a cpu column: the idle task names its cpu (`swapper/3`), and a running task is on
-   * the cpu it was last switched in on, as a task cannot migrate while running. Else UNKNOWN_CPU.
+   * perf without a cpu column. A task runs on one cpu from its switch-in to its switch-out (it
+   * cannot migrate while running), and the next task starts there: so the switches of one cpu
+   * form a chain — X's switch-in, X's switch-out (= Y's switch-in), Y's switch-out, … — with one
+   * cpu. The idle task names its cpu (`swapper/3`), which places a whole chain, forward (the
+   * switches after it) and backward (those before it, held until then: records come out of
+   * input order, which consumers sort anyway). Wakeups take the chain of the task that logged
+   * them. Records of a chain never placed (no idle switch with a numbered comm in it: tasks that
+   * never switch to or from `swapper/N`, or the trace's end) come out at end() with UNKNOWN_CPU.
+   * Returns whether `r` can be emitted now.
    */
-  private perfCpu(r: TraceRecord): void {
-    if (this.prefix.cpu >= 0) return;
+  private perfCpu(r: TraceRecord): boolean {
+    if (this.prefix.cpu >= 0) return true;
     this.diagnostics.header.noCpuColumn = true;
     if (r.kind === 'wakeup') {
-      r.cpu = this.prefix.pid > 0 ? (this.runningOn.get(this.prefix.pid) ?? UNKNOWN_CPU) : UNKNOWN_CPU;
-      return;
+      const chain = this.prefix.pid > 0 ? this.runningIn.get(this.prefix.pid) : undefined;
+      r.cpu = chain ? chain.cpu : UNKNOWN_CPU;
+      return chain === undefined || this.hold(chain, r);
     }
-    const cpu = idleCpu(r.prevPid, r.prevComm) ?? idleCpu(r.nextPid, r.nextComm) ?? this.runningOn.get(r.prevPid) ?? UNKNOWN_CPU;
-    r.cpu = cpu;
-    if (r.prevPid !== 0) this.runningOn.delete(r.prevPid);
-    if (cpu !== UNKNOWN_CPU && r.nextPid !== 0) this.runningOn.set(r.nextPid, cpu);
+    const known = idleCpu(r.prevPid, r.prevComm) ?? idleCpu(r.nextPid, r.nextComm);
+    let chain = r.prevPid !== 0 ? this.runningIn.get(r.prevPid) : undefined;
+    if (r.prevPid !== 0) this.runningIn.delete(r.prevPid);
+    // A chain that disagrees with the idle comm (lost events) is left as it is; a new one starts.
+    if (chain === undefined || (known !== undefined && chain.cpu !== UNKNOWN_CPU && chain.cpu !== known)) chain = { cpu: known ?? UNKNOWN_CPU, held: [] };
+    else if (known !== undefined && chain.cpu === UNKNOWN_CPU) this.place(chain, known);
+    if (r.nextPid !== 0) this.runningIn.set(r.nextPid, chain);
+    r.cpu = known ?? chain.cpu;
+    return r.cpu !== UNKNOWN_CPU || this.hold(chain, r);
   }
+
+  /** Keep `r` with its chain until the chain's cpu is known; false (held) unless already placed. */
+  private hold(chain: StintChain, r: TraceRecord): boolean {
+    if (chain.cpu !== UNKNOWN_CPU) return true;
+    chain.held.push(r);
+    this.unresolved.add(chain);
+    return false;
+  }
+
+  private place(chain: StintChain, cpu: number): void {
+    chain.cpu = cpu;
+    this.unresolved.delete(chain);
+    const held = chain.held;
+    chain.held = [];
+    for (let i = 0; i < held.length; i++) {
+      held[i].cpu = cpu;
+      this.emit(held[i]);
+    }
+  }
+
+  /** end(): records of chains never placed, with UNKNOWN_CPU, in input order. */
+  private flushUnplaced(): void {
+    const rest: TraceRecord[] = [];
+    for (const c of this.unresolved) rest.push(...c.held);
+    this.unresolved.clear();
+    rest.sort((a, b) => a.line - b.line);
+    for (const r of rest) this.emit(r);
+  }
+}
+
+/** perf without a cpu column: consecutive stints on one cpu, linked by the switches between them (TraceParser.perfCpu). */
+interface StintChain {
+  /** UNKNOWN_CPU until an idle comm places it. */
+  cpu: number;
+  /** Records waiting for the cpu. */
+  held: TraceRecord[];
 }
 
 function idleCpu(pid: number, comm: string): number | undefined {
