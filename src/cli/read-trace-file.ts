@@ -6,13 +6,15 @@
  * XentraceParser; anything else is read as UTF-8 text line by line into TraceParser. Either way the
  * file is read in fixed-size chunks and never held whole.
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { TraceFormat, TraceRecord } from '../trace/record.ts';
 import type { TraceDiagnostics } from '../trace/trace-diagnostics.ts';
 import { parseTraceLinesAsync, type TraceParserOptions } from '../trace/trace-parser.ts';
 import { LineSplitter } from '../trace/text-lines.ts';
 import { isXentraceBinary, XentraceParser } from '../trace/xentrace-binary.ts';
+import { isTraceDat } from '../trace/trace-dat.ts';
+import { traceDatRecords } from './trace-dat-file.ts';
 
 export interface ReadTraceFileOptions extends Omit<TraceParserOptions, 'onRecord'> {
   format?: TraceFormat | 'auto';
@@ -46,6 +48,17 @@ export async function* readLines(path: string): AsyncGenerator<string> {
 /** Records of a trace file of any supported format; the generator's return value is the diagnostics. */
 export async function* readTraceFile(path: string, opts: ReadTraceFileOptions = {}): AsyncGenerator<TraceRecord, TraceDiagnostics> {
   const format = opts.format ?? 'auto';
+  if (format === 'trace-dat' || ((format === 'auto' || format === 'trace-cmd') && isTraceDat(await head(path, 16)))) {
+    // trace-cmd's binary trace.dat is read by random access (src/trace/trace-dat.ts).
+    const fd = openSync(path, 'r');
+    try {
+      const { records, diag } = traceDatRecords(fd, { tscHz: opts.tscHz, keepMalformed: opts.keepMalformed, diagnostics: opts.diagnostics });
+      yield* records;
+      return diag;
+    } finally {
+      closeSync(fd);
+    }
+  }
   if ((format === 'auto' || format === 'xentrace') && isXentraceBinary(await head(path, 16))) {
     const queue: TraceRecord[] = [];
     const parser = new XentraceParser({ ...opts, onRecord: (r) => queue.push(r) });

@@ -30,6 +30,8 @@ import {
   type TraceRecord,
 } from '../trace/index.ts';
 import { TimelineRecorder, renderReplay, type ReplayDocument } from '../report/index.ts';
+import { isTraceDat } from '../trace/trace-dat.ts';
+import { traceDatRecords } from './trace-dat-file.ts';
 import { checkOutPath, writeTimelines, type RecordedRun } from './outputs.ts';
 import { resolveArch } from './args.ts';
 import { DEFAULT_ARCHS } from './run.ts';
@@ -76,6 +78,10 @@ export function readTrace(file: string, format: TraceFormat | 'auto', tscHz: num
         n = readSync(fd, buf, 0, CHUNK, null);
       }
       return { records, diag: parser.end() };
+    }
+    // trace-cmd's binary trace.dat: random access, not a stream (src/trace/trace-dat.ts).
+    if (format === 'trace-dat' || ((format === 'auto' || format === 'trace-cmd') && isTraceDat(buf.subarray(0, Math.min(n, 16))))) {
+      return traceDatRecords(fd, { tscHz });
     }
     const parser = new TraceParser(format, { tscHz, onRecord });
     const push = (l: string) => parser.push(l);

@@ -7,9 +7,10 @@
  * has one hidden class and hot loops over millions of them stay monomorphic.
  */
 
-export type TraceFormat = 'ftrace' | 'trace-cmd' | 'trace-cmd-raw' | 'perf' | 'xentrace';
+/** `trace-dat`: trace-cmd's binary trace.dat (src/trace/trace-dat.ts). */
+export type TraceFormat = 'ftrace' | 'trace-cmd' | 'trace-cmd-raw' | 'perf' | 'xentrace' | 'trace-dat';
 
-export const TRACE_FORMATS: readonly TraceFormat[] = ['ftrace', 'trace-cmd', 'trace-cmd-raw', 'perf', 'xentrace'];
+export const TRACE_FORMATS: readonly TraceFormat[] = ['ftrace', 'trace-cmd', 'trace-cmd-raw', 'perf', 'xentrace', 'trace-dat'];
 
 /** `cpu` of a record whose cpu the trace does not state and could not be inferred (perf without a cpu column). */
 export const UNKNOWN_CPU = -1;
