@@ -872,13 +872,13 @@ export function readTraceDat(src: ByteSource, opts: TraceDatOptions = {}): Trace
   const tsc = m.tsc2nsec;
   const offset = m.tsOffset;
   const plainOffset = Number(offset);
-  const scale = counter ? (opts.tscHz ? 1 / opts.tscHz : 1) : 1e-9;
+  const divisor = counter ? (opts.tscHz ?? 1) : 1e9;
   const seconds = (t: number): number => {
     if (tsc) {
       // trace-input.c timestamp_calc: mul_u64_u32_shr(ts, mult, shift), then the OFFSET option.
       return Number(((BigInt(Math.round(t)) * tsc.mult) >> tsc.shift) + offset) / 1e9;
     }
-    return counter ? (t + plainOffset) * scale : (t + plainOffset) / 1e9;
+    return (t + plainOffset) / divisor;
   };
 
   const heap = new Heap();
