@@ -9,3 +9,9 @@ export function parseDuration(text: string): number | null {
   const v = Number(m[1]) * UNITS[m[2] ?? 's'];
   return v > 0 && Number.isFinite(v) ? v : null;
 }
+
+/** Seconds as a short readable duration: "5 s", "12.5 ms", "840 µs", "300 ns". */
+export function formatDuration(seconds: number): string {
+  const [v, unit] = seconds >= 1 ? [seconds, 's'] : seconds >= 1e-3 ? [seconds * 1e3, 'ms'] : seconds >= 1e-6 ? [seconds * 1e6, 'µs'] : [seconds * 1e9, 'ns'];
+  return `${Number(v.toPrecision(4))} ${unit}`;
+}

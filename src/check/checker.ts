@@ -9,15 +9,37 @@
  *   prev becomes touchable): invariant 3, judged on values: each register's latest value is in the save area, or live on
  *   this pcpu (frame or registers) with the vcpu still marked dirty here so a sync can commit it.
  * - After every step: invariants 1 (no vcpu current on two pcpus), 5 (no vcpu loaded on two
- *   pcpus) and 7 (state loaded for a vcpu other than current only under idle).
+ *   pcpus) and 7 (state loaded for a vcpu other than current only under idle), and liveness
+ *   (every wait ends: no lost acknowledgement, no spin past the watchdog bound).
  */
-import { NONE, PHASE, foreignRegister, unitMask, type HvObserver, type HvState } from '../hv/index.ts';
+import { CTL_NAMES, NONE, PHASE, foreignRegister, irqsOff, unitMask, type HvObserver, type HvState } from '../hv/index.ts';
+import { IPI_FLUSH, IPI_STOP } from '../machine/index.ts';
+import { formatDuration } from '../base/index.ts';
 import type { Violation } from './violation.ts';
 import { locateValue, ownerName } from './locate.ts';
 
 export interface CheckerOptions {
   /** Violations kept in full (all are counted). */
   keep?: number;
+  /**
+   * The liveness bound: a pcpu spinning in one wait for longer than this many simulated seconds
+   * is a `liveness` violation. Default 5, Xen's watchdog (x86 nmi.c opt_watchdog_timeout).
+   */
+  watchdogSeconds?: number;
+}
+
+/** The phases in which a pcpu spins, IRQs on, for something another pcpu must do. */
+const isWait = (phase: number) => phase === PHASE.SYNC_WAIT || phase === PHASE.CTL_WAIT || phase === PHASE.CTL_SYNC;
+
+/**
+ * Whether pcpu q still owes pcpu p an acknowledgement: p's flush (or stop) IPI is pending there,
+ * or q took it and deferred the acknowledgement (syncLocal 'defer'). If neither, and none came,
+ * nothing in the model will ever end p's wait.
+ */
+function ackOwed(st: HvState, p: number, q: number): boolean {
+  const qc = st.pcpus[q];
+  for (const i of qc.ipis) if (i.from === p && (i.kind === IPI_FLUSH || i.kind === IPI_STOP)) return true;
+  return qc.deferredAcks.includes(p);
 }
 
 /**
@@ -42,9 +64,15 @@ export class Checker implements HvObserver {
   private epoch = 0;
   private lastProcessor: Int32Array = new Int32Array(0);
   private lastRunning: Uint8Array = new Uint8Array(0);
+  private readonly watchdogSeconds: number;
+  /** Per pcpu: the wait phase it was in after the last step (NONE: none), since when (its clock), and whether that wait was reported. */
+  private waitPhase: Int32Array = new Int32Array(0);
+  private waitSince: Float64Array = new Float64Array(0);
+  private waitReported: Uint8Array = new Uint8Array(0);
 
   constructor(o: CheckerOptions = {}) {
     this.keep = o.keep ?? 100;
+    this.watchdogSeconds = o.watchdogSeconds ?? 5;
   }
 
   /**
@@ -210,8 +238,70 @@ export class Checker implements HvObserver {
   }
 
   onDeadlock(st: HvState, pcpus: number[]): void {
-    const waits = pcpus.map((p) => `pcpu ${p} waits for pcpu ${st.pcpus[p].waitPcpu}`).join(', ');
-    this.report(st, 'inv10', pcpus[0], null, null, `deadlock: ${waits}, each with interrupts disabled, so neither takes the other's flush IPI`);
+    if (pcpus.some((p) => irqsOff(st, st.pcpus[p]))) {
+      const waits = pcpus.map((p) => `pcpu ${p} waits for pcpu ${st.pcpus[p].waitPcpu}`).join(', ');
+      this.report(st, 'inv10', pcpus[0], null, null, `deadlock: ${waits}, each with interrupts disabled, so neither takes the other's flush IPI`);
+      return;
+    }
+    for (const p of pcpus) {
+      // A lost acknowledgement was reported when it was lost (liveness(), after that step).
+      if (this.waitReported[p] && this.waitPhase[p] === st.pcpus[p].phase) continue;
+      this.report(st, 'liveness', p, null, null, () => `${this.waitText(st, p)}, and nothing left in the run can end the wait`);
+    }
+  }
+
+  /** What pcpu p spins for, and since when: "pcpu 0 has spun since 0.312 s in sync-wait for …". */
+  private waitText(st: HvState, p: number): string {
+    const pc = st.pcpus[p];
+    const since = this.waitPhase[p] === pc.phase ? this.waitSince[p] : pc.clock;
+    const at = `pcpu ${p} has spun since t = ${formatDuration(since / st.cfg.arch.spec.clockHz)}`;
+    if (pc.phase === PHASE.SYNC_WAIT) return `${at} in context_switch() for pcpu ${pc.waitPcpu} to acknowledge its flush IPI (pulling ${st.vcpus[pc.next]?.name ?? 'next'}'s state)`;
+    if (pc.phase === PHASE.CTL_WAIT) return `${at} in vcpu_sleep_sync(${st.vcpus[pc.ctlTarget].name}) for it to stop running (${CTL_NAMES[pc.ctlOp]}), on pcpu ${st.vcpus[pc.ctlTarget].processor}`;
+    const what = pc.ctlTarget === NONE ? 'its stop_machine IPI (cpu_down)' : `its flush IPI (sync_vcpu_execstate(${st.vcpus[pc.ctlTarget].name}), ${CTL_NAMES[pc.ctlOp]})`;
+    return `${at} for pcpu ${pc.waitPcpu} to acknowledge ${what}`;
+  }
+
+  /**
+   * Liveness (INVARIANTS 'liveness'), judged after every step: a wait for an acknowledgement that
+   * no pcpu owes any more can never end (reported at once: in `explore` too, where time is
+   * abstracted); any wait longer than the watchdog bound of simulated time is a stall (measured
+   * against the furthest pcpu clock, since a spinning pcpu's own clock moves only when it takes
+   * an interrupt: pcpu clocks run apart by up to a guest segment, so the bound's resolution is
+   * about a millisecond, and the CLI takes no bound under the 10 ms scheduler tick). One report
+   * per wait.
+   */
+  private liveness(st: HvState): void {
+    const P = st.pcpus.length;
+    if (this.waitPhase.length !== P) {
+      this.waitPhase = new Int32Array(P).fill(NONE);
+      this.waitSince = new Float64Array(P);
+      this.waitReported = new Uint8Array(P);
+    }
+    let now = 0;
+    for (let p = 0; p < P; p++) if (st.pcpus[p].clock > now) now = st.pcpus[p].clock;
+    const bound = this.watchdogSeconds * st.cfg.arch.spec.clockHz;
+    for (let p = 0; p < P; p++) {
+      const pc = st.pcpus[p];
+      const ph = pc.phase;
+      if (!isWait(ph)) {
+        this.waitPhase[p] = NONE;
+        continue;
+      }
+      if (this.waitPhase[p] !== ph) {
+        this.waitPhase[p] = ph;
+        this.waitSince[p] = pc.clock;
+        this.waitReported[p] = 0;
+      }
+      if (this.waitReported[p]) continue;
+      if (ph !== PHASE.CTL_WAIT && pc.ackAt === NONE && !ackOwed(st, p, pc.waitPcpu)) {
+        this.waitReported[p] = 1;
+        this.report(st, 'liveness', p, null, null, () => `${this.waitText(st, p)}, but pcpu ${pc.waitPcpu} owes it no acknowledgement any more (no such IPI pending there, none deferred): the acknowledgement was lost and pcpu ${p} spins forever`);
+      } else if (now - this.waitSince[p] > bound) {
+        this.waitReported[p] = 1;
+        const held = formatDuration((now - this.waitSince[p]) / st.cfg.arch.spec.clockHz);
+        this.report(st, 'liveness', p, null, null, () => `${this.waitText(st, p)}: ${held}, past the ${formatDuration(this.watchdogSeconds)} watchdog bound`);
+      }
+    }
   }
 
   onStep(st: HvState): void {
@@ -271,5 +361,6 @@ export class Checker implements HvObserver {
         }
       }
     }
+    this.liveness(st);
   }
 }

@@ -72,6 +72,11 @@ export const INVARIANTS: readonly InvariantInfo[] = [
     xen: '89e23317ba: "It is necessary to set_current() and then check curr_vcpu all with interrupts disabled"; __sync_local_execstate() ASSERT(current == idle_vcpu)',
   },
   {
+    id: 'liveness',
+    sentence: 'Every wait ends: a pcpu spinning for a flush or stop acknowledgement, for a vcpu to stop running (vcpu_sleep_sync) or for a control operation\'s sync is released within the watchdog bound, and never waits for an acknowledgement nobody owes it any more.',
+    xen: 'flush_area_mask(): while ( !cpumask_empty(&flush_cpumask) ) cpu_relax(); vcpu_sleep_sync(): while ( v->is_running ) cpu_relax(); the NMI watchdog (opt_watchdog_timeout, 5 s) panics a cpu stuck so',
+  },
+  {
     id: 'inv13',
     sentence: 'A pcpu returns to guest code with no hypervisor call chain left on its stack: a descheduled vcpu\'s Xen frames are never kept on a per-pcpu stack.',
     xen: 'context_switch() ends in reset_stack_and_jump() (x86, PowerPC); per-vcpu stacks on Arm/ia64 unwind on the vcpu\'s own stack',

@@ -51,8 +51,11 @@ export function buildProgram(): Command {
     .option('--perfetto <file>', 'write the timelines as Chrome trace-event JSON (ui.perfetto.dev)')
     .option('--ftrace <file>', 'write the switches as ftrace sched_switch text (one file per run)')
     .option('--report <file>', 'write a self-contained HTML report: table, plots, violations, per-pcpu timelines (its directory is created if missing)')
-    .option('--preset <name>', 'fpu: the FP/vector unit designs on every architecture that supports them: cost, traps, exposure, violations');
-  scenarioOptions(run).action((opts) => runCommand(opts, out));
+    .option('--preset <name>', 'fpu: the FP/vector unit designs on every architecture that supports them: cost, traps, exposure, violations')
+    .option('--watchdog <duration>', "liveness bound: a pcpu spinning in one wait (flush acknowledgement, vcpu_sleep_sync, a control operation's sync) longer than this is a violation (Xen's watchdog: 5s)", '5s');
+  scenarioOptions(run).action(async (opts) => {
+    process.exitCode = await runCommand(opts, out);
+  });
 
   program
     .command('mutants')

@@ -33,6 +33,8 @@ export interface RunFlags {
   preset?: string;
   /** The scheduler-interface generation (hv/contract). */
   contract: string;
+  /** The liveness bound: a pcpu spinning in one wait longer than this is a violation (default 5s, Xen's watchdog). */
+  watchdog: string;
 }
 
 export const DEFAULT_ARCHS = ['x86-64', 'ppc64'];
@@ -51,7 +53,32 @@ function isFormOfAnother(d: SwitchDesign): boolean {
   return DESIGNS.some((o) => o !== d && Object.values(o.forms ?? {}).includes(d.name));
 }
 
-export async function runCommand(f: RunFlags, out: (s: string) => void): Promise<void> {
+/**
+ * --watchdog: the liveness bound (Checker watchdogSeconds). At least the 10 ms scheduler tick: a
+ * shorter bound would call ordinary waits for a vcpu to stop running stalls, and pcpu clocks
+ * run apart by up to a guest segment, the bound's resolution.
+ */
+export function watchdogFlag(text: string | undefined): number {
+  const s = parseTime(text ?? '5s', '--watchdog');
+  if (s < 0.01) throw new InputError('--watchdog', [{ where: '--watchdog', message: `"${text}" is under the 10ms scheduler tick; give 10ms or more (Xen's watchdog: 5s)` }]);
+  return s;
+}
+
+/**
+ * The designs of a run whose violations fail it (exit status 1): every one that is not kept
+ * broken on purpose and is written for the contract it ran under — a user's design file
+ * included. A broken design named on the command line, or one run under a contract it is not
+ * written for, shows its violations as the expected result.
+ */
+export function unexpectedFailures(results: RunResult[], designs: SwitchDesign[], contract: ContractName): RunResult[] {
+  return results.filter((r) => {
+    const d = designs.find((x) => x.name === r.design);
+    return r.violationCount > 0 && d !== undefined && !d.broken && servesContract(d, contract);
+  });
+}
+
+/** Runs the comparison and prints it; returns the exit status (1: a design that should be correct had a violation or a stall). */
+export async function runCommand(f: RunFlags, out: (s: string) => void): Promise<number> {
   if (f.preset !== undefined && f.preset !== 'fpu') throw new InputError('--preset', [{ where: '--preset', message: `unknown preset "${f.preset}"; expected fpu` }]);
   const fpu = f.preset === 'fpu';
   const archs: Arch[] = (f.arch?.length ? f.arch.flatMap((a) => a.split(',')) : fpu ? builtinArchNames() : DEFAULT_ARCHS).map(resolveArch);
@@ -62,6 +89,7 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
   const seed = intFlag('--seed', f.seed, 0, 2 ** 32 - 1);
   const controlHz = intFlag('--control-rate', f.controlRate, 0, 1_000_000);
   const contract = contractFlag(f.contract);
+  const watchdogSeconds = watchdogFlag(f.watchdog);
   const fromFiles: SwitchDesign[] = [];
   for (const file of f.designFile ?? []) fromFiles.push(await loadDesignFile(file));
   const named = f.design?.length ? f.design.flatMap((d) => d.split(',')).map(getDesign) : [];
@@ -105,6 +133,7 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
       controlHz,
       contract,
       checker: f.check,
+      watchdogSeconds,
       onProgress: (fr) => progress.update((i + fr) / pairs.length, `${design.name} on ${arch.name}`),
     });
     results.push(r);
@@ -118,9 +147,10 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
     ...(skipped.length ? { skipped } : {}),
   };
   if (f.report !== undefined) writeReportFile(f.report, doc, timelines, designs);
+  const failed = unexpectedFailures(results, designs, contract);
   if (f.json) {
     out(JSON.stringify(doc, null, 2));
-    return;
+    return failed.length ? 1 : 0;
   }
   const doms = domains.map((d) => `${d.vcpus}×${d.profile}${d.weight !== 256 ? ` w${d.weight}` : ''}${d.cap ? ` cap ${d.cap}%` : ''}`).join(', ');
   out(`lazyswitch run: ${pcpus} pcpus, ${domains.length} domains (${doms}) + idle, ${sched.name} scheduler, ${seconds}s simulated, seed ${seed}${controlHz ? `, ${controlHz} control ops/s` : ''}${contract !== DEFAULT_CONTRACT ? `, contract ${contract}` : ''}${f.check ? '' : ', checker off'}\n`);
@@ -135,6 +165,8 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
   const shown = results.flatMap((r) => r.violations.slice(0, 3).map((v) => `  [${r.design}/${r.arch}] ${v.invariant} at step ${v.step} (t=${v.time}s): ${v.message}`));
   if (shown.length) out(`\nFirst violations:\n${shown.join('\n')}`);
   if (f.report !== undefined) out(`\nHTML report: ${f.report}`);
+  if (failed.length) out(`\nexit status 1: ${failed.map((r) => `${r.design} on ${r.arch} (${r.violationCount} violations)`).join(', ')} — not kept broken on purpose, so these are findings`);
+  return failed.length ? 1 : 0;
 }
 
 /**

@@ -4,8 +4,8 @@
  * emitted through cfg.tracer during the step), ending with the checker's message, which names
  * the register and where the lost value was left.
  */
-import { CTL_NAMES, GUEST_OP, GUEST_OP_NAMES, NONE, PHASE, type HvEventKind, type HvState, type HvTracer } from '../hv/index.ts';
-import { IPI_FLUSH } from '../machine/index.ts';
+import { CTL, CTL_NAMES, GUEST_OP, GUEST_OP_NAMES, NONE, PHASE, type HvEventKind, type HvState, type HvTracer } from '../hv/index.ts';
+import { IPI_FLUSH, IPI_STOP } from '../machine/index.ts';
 import type { Choice } from '../sim/index.ts';
 import { replayChoices } from './replay.ts';
 import type { ExploreSetup } from './model.ts';
@@ -59,7 +59,8 @@ function describeChoice(st: HvState, c: Choice): { pcpu: number; text: string } 
           break;
         case GUEST_OP.CONTROL: {
           const op = c.irq & 15;
-          then = `then issues ${CTL_NAMES[op] ?? 'a domctl'}(${name(st, c.arg)})${op === 2 ? ` to pcpu ${c.irq >>> 4}` : ''}`;
+          if (op === CTL.HOTPLUG) then = `then issues ${st.pcpus[c.irq >>> 4].online ? 'cpu_down' : 'cpu_up'}(pcpu ${c.irq >>> 4})`;
+          else then = `then issues ${CTL_NAMES[op] ?? 'a domctl'}(${name(st, c.arg)})${op === 2 ? ` to pcpu ${c.irq >>> 4}` : ''}`;
           break;
         }
         default:
@@ -71,13 +72,19 @@ function describeChoice(st: HvState, c: Choice): { pcpu: number; text: string } 
       return { pcpu: c.p, text: `timer interrupt: ${name(st, st.pcpus[c.p].current)}'s slice ends` };
     case 'ipi': {
       const i = st.pcpus[c.p].ipis[0];
-      return { pcpu: c.p, text: `takes the ${i.kind === IPI_FLUSH ? 'flush (FLUSH_VCPU_STATE)' : 'reschedule'} IPI from pcpu ${i.from}` };
+      return { pcpu: c.p, text: `takes the ${ipiName(i.kind, true)} IPI from pcpu ${i.from}` };
     }
     case 'wake': {
       const v = st.vcpus[c.v];
       return { pcpu: v.wakePcpu, text: `I/O completion interrupt: vcpu_wake(${v.name})` };
     }
   }
+}
+
+function ipiName(kind: number, long: boolean): string {
+  if (kind === IPI_FLUSH) return long ? 'flush (FLUSH_VCPU_STATE)' : 'flush';
+  if (kind === IPI_STOP) return long ? 'stop_machine (take_cpu_down)' : 'stop_machine';
+  return 'reschedule';
 }
 
 function describeEvent(st: HvState, e: Ev): string {
@@ -89,7 +96,7 @@ function describeEvent(st: HvState, e: Ev): string {
     case 'saved':
       return `${name(st, e.a)} no longer is_running`;
     case 'ipi-send':
-      return `sends a ${e.b === IPI_FLUSH ? 'flush' : 'reschedule'} IPI to pcpu ${e.a}`;
+      return `sends a ${ipiName(e.b, false)} IPI to pcpu ${e.a}`;
     case 'ipi-take':
       return '';
     case 'sync':

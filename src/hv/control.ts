@@ -17,10 +17,10 @@
  * (4fb2acfb09), set_affinity is a pause, a move and an unpause (2005 DOM0_PINCPUDOMAIN), and
  * there is no cpu hotplug.
  */
-import { IPI_FLUSH, IPI_RESCHED } from '../machine/index.ts';
+import { IPI_FLUSH, IPI_RESCHED, IPI_STOP } from '../machine/index.ts';
 import { NONE, PHASE, RUNSTATE, vcpuRunnable, type HvState } from './model.ts';
 import { schedCurr } from './sched/types.ts';
-import { endFlushWait, exitToGuest, sendIpi, startFlushWait, vcpuMigrate, wakeVcpu } from './core.ts';
+import { endFlushWait, exitToGuest, sendIpi, startAckWait, startFlushWait, vcpuMigrate, wakeVcpu } from './core.ts';
 import { unwindTo } from './stack.ts';
 import { newXsaveArea } from './ops.ts';
 
@@ -28,27 +28,64 @@ export const CTL = { GETCONTEXT: 0, SETCONTEXT: 1, AFFINITY: 2, HOTPLUG: 3, DOMA
 export const CTL_NAMES = ['getvcpucontext', 'setvcpucontext', 'set_affinity', 'cpu_down/cpu_up', 'domain_pause', 'domain_destroy'] as const;
 
 /**
- * cpu_down(k) / cpu_up(k), toggled: take pcpu k out of cpu_online_map — its vcpus are migrated
- * away (cpu_disable_scheduler) and it is told to sync its lazy state and stop (the last IPI it
- * takes; __cpu_disable() calls sync_local_execstate()) — or bring it back.
+ * cpu_down(k) / cpu_up(k), toggled, from pcpu r. cpu_up puts k back in cpu_online_map. cpu_down
+ * (xen/common/cpu.c) is stop_machine_run(take_cpu_down, NULL, k): r waits (CTL_SYNC) until k has
+ * run take_cpu_down() — in tasklet context, after do_tasklet_work()'s sync_local_execstate()
+ * (6da2b1ae55; from 2010-04-07 to 6da2b1ae55 __cpu_disable() called it itself, f2dcefdc7b) —
+ * which clears k from cpu_online_map and migrates its vcpus away (cpu_disable_scheduler()). So
+ * k holds no one's lazy state by the time no flush can reach it (invariant 7's hotplug half).
+ * Returns true when r must wait.
+ *
+ * Deliberate differences: stop_machine also halts every other cpu, IRQs off, while k runs the
+ * function; here the others go on (a superset of the interleavings), and k may take the request
+ * from guest code or mid-switch instead of from its idle vcpu's tasklet — its vcpus then leave
+ * as they would from a running pcpu (_VPF_migrating, then schedule() on the offline pcpu picks
+ * idle, and the switch to idle there is never lazy: f2dcefdc7b's `cpu_online(cpu)` test).
  */
-function hotplug(st: HvState, r: number, k: number): void {
+function hotplug(st: HvState, r: number, k: number): boolean {
   const pk = st.pcpus[k];
   if (!pk.online) {
     pk.online = true;
-    return;
+    return false;
   }
-  if (k === r || st.pcpus.filter((pc) => pc.online).length < 2) return;
-  // The request reaches k before it leaves cpu_online_map; then it is gone for everyone else.
-  pk.ipis.push({ kind: IPI_FLUSH, from: r, at: st.pcpus[r].clock + st.cfg.arch.spec.cost.ipi.cycles });
-  pk.online = false;
+  if (k === r || st.pcpus.filter((pc) => pc.online).length < 2) return false;
+  if (st.cfg.mutations?.hotplugOfflineFirst) {
+    // Before f2dcefdc7b: k leaves cpu_online_map at once, its sync left to a flush IPI queued
+    // to it — a pull of a vcpu it still holds finds it offline and returns with nothing synced.
+    pk.ipis.push({ kind: IPI_FLUSH, from: r, at: st.pcpus[r].clock + st.cfg.arch.spec.cost.ipi.cycles });
+    pk.online = false;
+    for (const vc of st.vcpus) {
+      if (vc.isIdle || vc.processor !== k) continue;
+      vc.migrating = true;
+      sleepNosync(st, r, vc.id);
+      vcpuMigrate(st, vc.id, r);
+    }
+    if (!pk.softirq) pk.ipis.push({ kind: IPI_RESCHED, from: r, at: st.pcpus[r].clock + st.cfg.arch.spec.cost.ipi.cycles });
+    return false;
+  }
+  const pc = st.pcpus[r];
+  pc.ctlOp = CTL.HOTPLUG;
+  pc.ctlArg = k;
+  pc.ctlTarget = NONE;
+  pc.ctlPaused = [];
+  startAckWait(st, r, k, IPI_STOP, PHASE.CTL_SYNC);
+  return true;
+}
+
+/**
+ * take_cpu_down() on the dying pcpu k, its lazy state already synced (the caller, ackFlush, runs
+ * it between the sync and the acknowledgement): __cpu_disable() clears k from cpu_online_map and
+ * cpu_disable_scheduler() migrates every vcpu whose processor is k; vcpu_migrate() runs here, on
+ * k, and tickles the new pcpus with IPIs.
+ */
+export function takeCpuDown(st: HvState, k: number): void {
+  st.pcpus[k].online = false;
   for (const vc of st.vcpus) {
     if (vc.isIdle || vc.processor !== k) continue;
     vc.migrating = true;
-    sleepNosync(st, r, vc.id);
-    vcpuMigrate(st, vc.id, r);
+    sleepNosync(st, k, vc.id);
+    vcpuMigrate(st, vc.id, k);
   }
-  if (!pk.softirq) pk.ipis.push({ kind: IPI_RESCHED, from: r, at: st.pcpus[r].clock + st.cfg.arch.spec.cost.ipi.cycles });
 }
 
 /** vcpu_sleep_nosync(v), issued from pcpu r: off the runqueue, and descheduled where it runs. */
@@ -77,8 +114,7 @@ export function controlStart(st: HvState, r: number, op: number, v: number, arg:
     // CPU hotplug came years after the older contracts (hv/contract): the operation is not there.
     if (!st.cfg.contract.hotplug) return false;
     st.metrics.controlOps++;
-    hotplug(st, r, arg % st.pcpus.length);
-    return false;
+    return hotplug(st, r, arg % st.pcpus.length);
   }
   if (op === CTL.DOMAIN_PAUSE || op === CTL.DOMAIN_DESTROY) {
     // domain_pause(d): vcpu_pause() of every vcpu — all paused first, then each waited for and
@@ -136,7 +172,7 @@ export function doControlWait(st: HvState, r: number): void {
   controlFinish(st, r);
 }
 
-/** CTL_SYNC, once acknowledged. */
+/** CTL_SYNC, once acknowledged (a sync_vcpu_execstate() flush, or cpu_down()'s stop_machine). */
 export function doControlSync(st: HvState, r: number): void {
   endFlushWait(st, r);
   controlFinish(st, r);
@@ -146,7 +182,9 @@ function controlFinish(st: HvState, r: number): void {
   const pc = st.pcpus[r];
   const v = pc.ctlTarget;
   const vc = st.vcpus[v];
-  if (pc.ctlOp === CTL.DOMAIN_PAUSE || pc.ctlOp === CTL.DOMAIN_DESTROY) {
+  if (pc.ctlOp === CTL.HOTPLUG) {
+    // stop_machine_run() returned: take_cpu_down() ran on the dying pcpu (ackFlush).
+  } else if (pc.ctlOp === CTL.DOMAIN_PAUSE || pc.ctlOp === CTL.DOMAIN_DESTROY) {
     // The domain's saved image is read (save, migration, destruction): it must be exact.
     st.cfg.observer?.onRemoteRead?.(st, r, v);
     if (pc.ctlOp === CTL.DOMAIN_DESTROY) {

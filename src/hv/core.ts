@@ -22,10 +22,10 @@
  */
 import { ENTRY_PATHS, type EntryPathName } from '../arch/index.ts';
 import { invariant } from '../base/index.ts';
-import { copyRegs, IPI_FLUSH, IPI_RESCHED } from '../machine/index.ts';
+import { copyRegs, IPI_FLUSH, IPI_RESCHED, IPI_STOP } from '../machine/index.ts';
 import { charge, hvClobber, restoreFrame } from './ops.ts';
 import { callChain, idleDepth, resetStack, unwindTo } from './stack.ts';
-import { controlStart } from './control.ts';
+import { CTL, controlStart, takeCpuDown } from './control.ts';
 import { NONE, PHASE, RUNSTATE, foreignRegister, unitMask, vcpuRunnable, type HvPcpu, type HvState, type Vcpu } from './model.ts';
 
 export const PATH = Object.fromEntries(ENTRY_PATHS.map((p, i) => [p, i])) as Record<EntryPathName, number>;
@@ -97,12 +97,14 @@ function interrupt(st: HvState, p: number, path: number, handler: (() => void) |
 
 /**
  * Send an IPI; it can be taken once the interconnect has carried it (the IPI cost figure). An
- * offline pcpu is not in cpu_online_map, so flush_mask() leaves it out: the flush "completes" at
- * once, with nothing synced (what f2dcefdc7b's "sync_vcpu_execstate() doesn't work properly" means).
+ * offline pcpu is not in cpu_online_map, so flush_area_mask() leaves it out
+ * (`cpumask_and(&flush_cpumask, mask, &cpu_online_map)`, x86 smp.c) and returns at once: the
+ * flush "completes" with nothing synced — what f2dcefdc7b's "Else sync_vcpu_execstate() doesn't
+ * work properly" means, and why the dying cpu syncs before it leaves the map (control.ts).
  */
 export function sendIpi(st: HvState, from: number, to: number, kind: number): void {
   if (!st.pcpus[to].online) {
-    if (kind === IPI_FLUSH) ackFlush(st, to, from);
+    if (kind === IPI_FLUSH || kind === IPI_STOP) ackFlush(st, to, from);
     return;
   }
   st.cfg.tracer?.event(st, 'ipi-send', from, to, kind);
@@ -194,10 +196,21 @@ export function startFlushWait(st: HvState, p: number, q: number, phase: number)
   const pc = st.pcpus[p];
   if (pc.lockHeld || st.cfg.mutations?.flushWithIrqsOff) st.cfg.observer?.onFlushIrqsOff?.(st, p, q);
   st.metrics.remoteSyncs++;
-  sendIpi(st, p, q, IPI_FLUSH);
+  startAckWait(st, p, q, IPI_FLUSH, phase);
+}
+
+/**
+ * Send pcpu q an IPI it acknowledges (flush, stop) and spin in `phase` until it does. The wait is
+ * set up before the IPI goes out: an acknowledgement that comes at once (q offline: the flush
+ * mask is empty and flush_area_mask() returns) must find its sender waiting, or it is lost and
+ * the sender spins forever — the model's own stall of issue 16.
+ */
+export function startAckWait(st: HvState, p: number, q: number, kind: number, phase: number): void {
+  const pc = st.pcpus[p];
   pc.waitPcpu = q;
   pc.ackAt = NONE;
   pc.phase = phase;
+  sendIpi(st, p, q, kind);
 }
 
 /** The acknowledgement came: the spin ends when it arrived. */
@@ -378,10 +391,17 @@ export function sleepSyncDone(st: HvState, vc: Vcpu): boolean {
   return !st.pcpus[vc.processor].lockHeld;
 }
 
-/** Acknowledge a flush IPI from `from`: its sender stops spinning. */
+/**
+ * Acknowledge a flush IPI from `from` (its lazily held state, if any, is committed): its sender
+ * stops spinning. If the sender is a cpu_down() of this pcpu, the IPI was its stop_machine
+ * request, and this is where take_cpu_down() runs: after the sync, before the acknowledgement.
+ */
 export function ackFlush(st: HvState, p: number, from: number): void {
   const sender = st.pcpus[from];
-  if ((sender.phase === PHASE.SYNC_WAIT || sender.phase === PHASE.CTL_SYNC) && sender.waitPcpu === p) sender.ackAt = st.pcpus[p].clock;
+  if ((sender.phase !== PHASE.SYNC_WAIT && sender.phase !== PHASE.CTL_SYNC) || sender.waitPcpu !== p) return;
+  if (st.cfg.mutations?.flushAckLost) return;
+  if (sender.phase === PHASE.CTL_SYNC && sender.ctlOp === CTL.HOTPLUG && st.pcpus[p].online) takeCpuDown(st, p);
+  sender.ackAt = st.pcpus[p].clock;
 }
 
 /** Acknowledge every flush a design deferred (after it committed the state). */
@@ -480,8 +500,11 @@ export function doIpi(st: HvState, p: number): void {
   pc.clock = Math.max(pc.clock, ipi.at);
   interrupt(st, p, PATH.ipi, () => {
     st.cfg.tracer?.event(st, 'ipi-take', p, ipi.from, ipi.kind);
-    if (ipi.kind === IPI_FLUSH) {
+    if (ipi.kind === IPI_FLUSH || ipi.kind === IPI_STOP) {
       // invalidate_interrupt(): FLUSH_VCPU_STATE syncs lazily held state, then acknowledges.
+      // IPI_STOP, cpu_down()'s stop_machine_run(take_cpu_down): the function runs in a tasklet,
+      // and do_tasklet_work() calls sync_local_execstate() before it (6da2b1ae55; f2dcefdc7b
+      // called it in __cpu_disable()): the same sync, then take_cpu_down() (ackFlush).
       const held = pc.loaded[0];
       st.cfg.observer?.onSyncLocal?.(st, p);
       const r = st.cfg.design.syncLocal ? st.cfg.design.syncLocal(st, p) : false;

@@ -286,7 +286,7 @@ export interface HvConfig {
  * - sched: schedule() on p picked `b` to replace `a` (a switch starts)
  * - switch: the state switch from `a` to `b` finished; `lazy` when the design moved nothing
  * - saved: contextSaved(a) on p
- * - ipi-send: p sent an IPI of kind `b` (1 flush, 2 resched) to pcpu `a`
+ * - ipi-send: p sent an IPI of kind `b` (1 flush, 2 resched, 3 stop) to pcpu `a`
  * - ipi-take: p took an IPI of kind `b` from pcpu `a`
  * - sync: p committed vcpu `a`'s lazily held state (syncLocal)
  * - block / wake: vcpu `a` blocked on p / was woken by an interrupt on p
@@ -310,6 +310,10 @@ export interface Mutations {
   setCurrentIrqsOn?: boolean;
   /** vcpu_sleep_sync() waits for the running flag only, not for the schedule lock (02bf186308 before 4fb2acfb09; 2005-08 and 2006-01-06 contracts). */
   sleepSyncIgnoresLock?: boolean;
+  /** cpu_down() takes the pcpu out of cpu_online_map first and leaves its sync to a queued flush IPI (the order before f2dcefdc7b). */
+  hotplugOfflineFirst?: boolean;
+  /** invalidate_interrupt() syncs but its acknowledgement never reaches the sender (a lost ack: the sender spins forever). */
+  flushAckLost?: boolean;
 }
 
 export interface HvState {

@@ -5,9 +5,11 @@
 import { newRegStore, cloneRegStore, HV_OWNER, type RegStore } from './regstore.ts';
 
 /** IPI kinds. FLUSH is Xen's FLUSH_VCPU_STATE / invalidate IPI (sender waits for the ack);
- *  RESCHED is the event-check IPI that raises SCHEDULE_SOFTIRQ (no ack). */
+ *  RESCHED is the event-check IPI that raises SCHEDULE_SOFTIRQ (no ack); STOP is cpu_down()'s
+ *  stop_machine_run(take_cpu_down) on the dying cpu (sender waits for it to be done). */
 export const IPI_FLUSH = 1;
 export const IPI_RESCHED = 2;
+export const IPI_STOP = 3;
 
 export interface PendingIpi {
   kind: number;

@@ -215,6 +215,27 @@ export const MUTANTS: readonly Mutant[] = (
     controlHz: 4000,
   },
   {
+    name: 'hotplug-offline-before-sync',
+    explore: { control: true, ctl: ['hotplug'] },
+    description: 'cpu_down() takes the pcpu out of cpu_online_map before it has synced its lazy state: a pull of a vcpu it still holds finds it offline, and flush_area_mask() returns with nothing synced',
+    history: 'f2dcefdc7b (2010-04-07): "Synchronise vcpu state earlier during cpu offline … Else sync_vcpu_execstate() doesn\'t work properly" (the sync before cpu_clear(cpu, cpu_online_map); since 6da2b1ae55 in the stop_machine tasklet)',
+    arch: 'x86-64',
+    design: xenX86Lazy,
+    // The window is one IPI's flight (the pcpu is offline before its queued sync arrives): many
+    // cpu_down()s and I/O-bound vcpus that move between pcpus make it show within the budget.
+    domains: 'int*1,io*3',
+    controlHz: 30000,
+    mutations: { hotplugOfflineFirst: true },
+  },
+  {
+    name: 'flush-ack-lost',
+    description: "the flush IPI handler syncs, but its acknowledgement never reaches the sender: the pcpu pulling the state spins in context_switch() forever (a liveness violation, not a wrong value)",
+    history: "this model's own stall until issue 16: an acknowledgement from an offline pcpu came before its sender waited for it and was lost; 0 violations were reported",
+    arch: 'x86-64',
+    design: xenX86Lazy,
+    mutations: { flushAckLost: true },
+  },
+  {
     name: 'sleep-sync-ignores-lock',
     explore: { control: true, ctl: ['getvcpucontext'] },
     description: "under the 2005-08 contract, vcpu_sleep_sync() waits for the running flag only: the flag is cleared under the lock before context_switch(), so a reader proceeds while prev's registers are still being saved",

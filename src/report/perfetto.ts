@@ -49,7 +49,7 @@ const TID_HV = 2;
 /** pids of run r: PID_BLOCK * (r + 1) + pcpu (replays allow up to 1024 pcpus). */
 export const PID_BLOCK = 10_000;
 
-const IPI_NAMES: Record<number, string> = { 1: 'flush IPI', 2: 'resched IPI' };
+const IPI_NAMES: Record<number, string> = { 1: 'flush IPI', 2: 'resched IPI', 3: 'stop_machine IPI' };
 
 /** Integer nanoseconds of a time in seconds: rounding once keeps ts + dur exact. */
 const ns = (t: number) => Math.round(t * 1e9);

@@ -43,7 +43,7 @@ import type { Arch } from '../arch/index.ts';
 import { InputError, UnsupportedError, invariant } from '../base/index.ts';
 import { Checker } from '../check/index.ts';
 import { PROFILES, profileIndex } from '../guest/index.ts';
-import { GUEST_OP, NONE, PHASE, RUNSTATE, newMetrics, type HvState, type HvTracer, type SwitchDesign, type Vcpu, type Domain } from '../hv/index.ts';
+import { GUEST_OP, NONE, PHASE, RUNSTATE, newMetrics, type HvState, type HvTracer, type Mutations, type SwitchDesign, type Vcpu, type Domain } from '../hv/index.ts';
 import { scripted, setWanted } from '../hv/sched/scripted/index.ts';
 import type { DomainSpec } from '../scenario/index.ts';
 import {
@@ -520,6 +520,10 @@ export interface ReplayOptions {
   onProgress?: (fraction: number) => void;
   /** Called with the final state (tests, exports). */
   onDone?: (st: HvState) => void;
+  /** The checker's liveness bound in simulated seconds (default 5, Xen's watchdog). */
+  watchdogSeconds?: number;
+  /** Deliberate bugs (the mutation suite); absent in every real replay. */
+  mutations?: Mutations;
 }
 
 export interface ReplayFacts {
@@ -534,6 +538,18 @@ export interface ReplayFacts {
   maxLagUs: number;
   /** wordsSaved + wordsRestored. */
   wordsMoved: number;
+  /**
+   * Present when the replay could not go on: after `atSwitch` switches the pcpus listed were
+   * left spinning for something no step would bring (a liveness violation says what).
+   */
+  stalled?: { atSwitch: number; pcpus: number[] };
+}
+
+/** Thrown out of the replay loop when pcpus are left waiting forever (settle). */
+class ReplayStalled extends Error {
+  constructor(readonly pcpus: number[]) {
+    super(`the replay stalled: pcpus ${pcpus.join(', ')} wait forever`);
+  }
 }
 
 export interface ReplayResult extends RunResult {
@@ -546,7 +562,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export function buildReplayState(plan: ReplayPlan, o: ReplayOptions, checker: Checker | null): HvState {
   const specs: DomainSpec[] = plan.domains.map((d) => ({ profile: d.profile, vcpus: d.vcpus.length, weight: 256, cap: 0 }));
   const seconds = Math.max(plan.facts.spanSeconds, 1e-6);
-  const st = buildState({ arch: o.arch, design: o.design, sched: scripted, pcpus: plan.pcpus, domains: specs, seconds, observer: checker, tracer: o.tracer ?? null });
+  const st = buildState({ arch: o.arch, design: o.design, sched: scripted, pcpus: plan.pcpus, domains: specs, seconds, observer: checker, tracer: o.tracer ?? null, mutations: o.mutations });
   invariant(st.vcpus.length === plan.pcpus + plan.tasks.length, 'buildState makes one vcpu per DomainSpec vcpu after the idle vcpus');
   plan.domains.forEach((d, i) => {
     (st.domains[i] as Mutable<Domain>).name = d.name;
@@ -563,7 +579,7 @@ export function buildReplayState(plan: ReplayPlan, o: ReplayOptions, checker: Ch
 }
 
 export function replayPlan(plan: ReplayPlan, o: ReplayOptions): ReplayResult {
-  const checker = o.checker === false ? null : new Checker();
+  const checker = o.checker === false ? null : new Checker({ watchdogSeconds: o.watchdogSeconds });
   const st = buildReplayState(plan, o, checker);
   const hz = o.arch.spec.clockHz;
   const P = plan.pcpus;
@@ -604,9 +620,13 @@ export function replayPlan(plan: ReplayPlan, o: ReplayOptions): ReplayResult {
       if (!progress) break;
       invariant(guard < 100_000, 'the replay settles every pcpu within 100000 steps');
     }
-    for (let p = 0; p < P; p++) {
-      const ph = st.pcpus[p].phase;
-      invariant(ph === PHASE.GUEST || ph === PHASE.IDLE, `after settling, pcpu ${p} is in guest code or idle (phase ${ph}: a flush acknowledgement that never comes?)`);
+    // A pcpu still in the hypervisor now waits for something no step will bring (an
+    // acknowledgement that never comes): a liveness violation, and the replay cannot go on.
+    const stuck: number[] = [];
+    for (let p = 0; p < P; p++) if (st.pcpus[p].phase !== PHASE.GUEST && st.pcpus[p].phase !== PHASE.IDLE) stuck.push(p);
+    if (stuck.length) {
+      st.cfg.observer?.onDeadlock?.(st, stuck);
+      throw new ReplayStalled(stuck);
     }
   };
 
@@ -668,45 +688,54 @@ export function replayPlan(plan: ReplayPlan, o: ReplayOptions): ReplayResult {
     if (lag * 1e6 > facts.maxLagUs) facts.maxLagUs = lag * 1e6;
   };
 
-  // Before the trace: the tasks already running when it starts are switched in at time 0, with
-  // the tracer detached (a timeline starts with them running) and the metrics reset after.
-  const tracer = st.cfg.tracer;
-  st.cfg.tracer = null;
-  for (let p = 0; p < P; p++) {
-    const v = plan.initial[p];
-    if (v === p) continue;
-    st.vcpus[v].processor = p;
-    setWanted(st, p, v);
-  }
-  settle();
-  st.metrics = newMetrics();
-  st.cfg.tracer = tracer;
-
-  const n = plan.cpu.length;
-  for (let i = 0; i < n; i++) {
-    const c = plan.cpu[i];
-    const t = plan.time[i] * hz;
-    const nv = plan.next[i];
-    const pc = st.pcpus[c];
+  /** The whole replay; a stall (settle) ends it early. */
+  const replayAll = () => {
+    // Before the trace: the tasks already running when it starts are switched in at time 0, with
+    // the tracer detached (a timeline starts with them running) and the metrics reset after.
+    const tracer = st.cfg.tracer;
+    st.cfg.tracer = null;
+    for (let p = 0; p < P; p++) {
+      const v = plan.initial[p];
+      if (v === p) continue;
+      st.vcpus[v].processor = p;
+      setWanted(st, p, v);
+    }
     settle();
-    if (pc.current === nv) {
-      facts.inconsistencies.alreadyRunning++;
-      continue;
+    st.metrics = newMetrics();
+    st.cfg.tracer = tracer;
+
+    const n = plan.cpu.length;
+    for (let i = 0; i < n; i++) {
+      const c = plan.cpu[i];
+      const t = plan.time[i] * hz;
+      const nv = plan.next[i];
+      const pc = st.pcpus[c];
+      settle();
+      if (pc.current === nv) {
+        facts.inconsistencies.alreadyRunning++;
+        continue;
+      }
+      const prevMatches = pc.current === plan.prev[i];
+      if (!prevMatches) facts.inconsistencies.prevMismatch++;
+      if (nv >= P && st.vcpus[nv].isRunning) {
+        // The trace lost this task's switch-out on another pcpu: switch it out there first.
+        facts.inconsistencies.nextRunningElsewhere++;
+        const q = st.pcpus.findIndex((x) => x.current === nv);
+        invariant(q >= 0 && q !== c, `${st.vcpus[nv].name} is running on another pcpu`);
+        switchOn(q, st.pcpus[q].idle, t, false);
+      }
+      switchOn(c, nv, t, prevMatches && plan.prevSlept[i] === 1);
+      facts.switchesReplayed++;
+      if (o.onProgress && (i & 4095) === 4095) o.onProgress(i / n);
     }
-    const prevMatches = pc.current === plan.prev[i];
-    if (!prevMatches) facts.inconsistencies.prevMismatch++;
-    if (nv >= P && st.vcpus[nv].isRunning) {
-      // The trace lost this task's switch-out on another pcpu: switch it out there first.
-      facts.inconsistencies.nextRunningElsewhere++;
-      const q = st.pcpus.findIndex((x) => x.current === nv);
-      invariant(q >= 0 && q !== c, `${st.vcpus[nv].name} is running on another pcpu`);
-      switchOn(q, st.pcpus[q].idle, t, false);
-    }
-    switchOn(c, nv, t, prevMatches && plan.prevSlept[i] === 1);
-    facts.switchesReplayed++;
-    if (o.onProgress && (i & 4095) === 4095) o.onProgress(i / n);
+    settle();
+  };
+  try {
+    replayAll();
+  } catch (e) {
+    if (!(e instanceof ReplayStalled)) throw e;
+    facts.stalled = { atSwitch: facts.switchesReplayed, pcpus: e.pcpus };
   }
-  settle();
   o.onProgress?.(1);
   o.onDone?.(st);
   const r = summarise(st, steps, checker);

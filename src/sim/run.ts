@@ -51,6 +51,8 @@ export interface RunOptions extends Omit<BuildOptions, 'observer'> {
   controlHz?: number;
   /** Called with the final state before it is summarised. */
   onDone?: (st: HvState) => void;
+  /** The checker's liveness bound in simulated seconds (default 5, Xen's watchdog). */
+  watchdogSeconds?: number;
 }
 
 export function summarise(st: HvState, steps: number, checker: Checker | null): RunResult {
@@ -80,7 +82,7 @@ export function summarise(st: HvState, steps: number, checker: Checker | null): 
 }
 
 export function runOne(o: RunOptions): RunResult {
-  const checker = o.checker === false ? null : new Checker();
+  const checker = o.checker === false ? null : new Checker({ watchdogSeconds: o.watchdogSeconds });
   const design = designFor(o.design, o.contract);
   const st = buildState({ ...o, design, observer: checker });
   const steps = drive(st, {
