@@ -2,18 +2,19 @@
  * @module cli/read-trace-file: stream a trace file from disk for the trace parsers (src/trace stays
  * free of node:*; this is the node side).
  *
- * Sniffs the first bytes: a xentrace binary starts with a TRC_TRACE_CPU_CHANGE record and goes to
- * XentraceParser; anything else is read as UTF-8 text line by line into TraceParser. Either way the
- * file is read in fixed-size chunks and never held whole.
+ * Sniffs the first bytes: gzip is gunzipped as it streams (cli/trace-bytes.ts); then a xentrace
+ * binary starts with a TRC_TRACE_CPU_CHANGE record and goes to XentraceParser, `{` or `[` is Chrome
+ * trace JSON (trace/chrome-json.ts), and anything else is read as UTF-8 text line by line into
+ * TraceParser. Either way the file is read in fixed-size chunks and never held whole.
  */
 import { closeSync, createReadStream, openSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { TraceFormat, TraceRecord } from '../trace/record.ts';
 import type { TraceDiagnostics } from '../trace/trace-diagnostics.ts';
-import { parseTraceLinesAsync, type TraceParserOptions } from '../trace/trace-parser.ts';
+import type { TraceParserOptions } from '../trace/trace-parser.ts';
 import { LineSplitter } from '../trace/text-lines.ts';
-import { isXentraceBinary, XentraceParser } from '../trace/xentrace-binary.ts';
 import { isTraceDat } from '../trace/trace-dat.ts';
+import { isGzip, streamTraceFile } from './trace-bytes.ts';
 import { traceDatRecords } from './trace-dat-file.ts';
 
 export interface ReadTraceFileOptions extends Omit<TraceParserOptions, 'onRecord'> {
@@ -59,17 +60,7 @@ export async function* readTraceFile(path: string, opts: ReadTraceFileOptions = 
       closeSync(fd);
     }
   }
-  if ((format === 'auto' || format === 'xentrace') && isXentraceBinary(await head(path, 16))) {
-    const queue: TraceRecord[] = [];
-    const parser = new XentraceParser({ ...opts, onRecord: (r) => queue.push(r) });
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) {
-      parser.push(chunk as Uint8Array);
-      yield* queue;
-      queue.length = 0;
-    }
-    const d = parser.end();
-    yield* queue;
-    return d;
-  }
-  return yield* parseTraceLinesAsync(readLines(path), { ...opts, format });
+  // Everything else streams (cli/trace-bytes.ts): gunzipped when the file is gzip, then xentrace
+  // binary, Chrome trace JSON or text by the first bytes of the content.
+  return yield* streamTraceFile(path, isGzip(await head(path, 2)), { ...opts, format });
 }

@@ -1,15 +1,16 @@
 /**
  * @module cli/replay-trace: `lazyswitch replay-trace FILE` — a real schedule (ftrace, trace-cmd,
- * perf script, xentrace) replayed through every switch design, with the checker on; the facts of
- * the trace and one row per design and architecture (src/sim/replay.ts says how). Optional
- * exports: --perfetto (Chrome trace-event JSON, every run in one file, one block of pids per run)
- * and --ftrace (sched_switch text, one file per run: with several runs the name gets
- * `.<arch>.<design>` before its extension).
+ * perf script, xentrace, Chrome / Perfetto / Fuchsia trace JSON; any of them gzipped) replayed
+ * through every switch design, with the checker on; the facts of the trace and one row per design
+ * and architecture (src/sim/replay.ts says how). Optional exports: --perfetto (Chrome trace-event
+ * JSON, every run in one file, one block of pids per run) and --ftrace (sched_switch text, one
+ * file per run: with several runs the name gets `.<arch>.<design>` before its extension).
  *
- * The file is read in 64 KiB chunks (synchronously: the command stays a plain synchronous
- * commander action like `run`) and the parsers stream; the switch records are kept, as a replay
- * needs them sorted by time. Bad input — an unreadable file, a file that is not a trace, a flag
- * out of range, a trace that cannot be replayed — is an InputError: one message, exit 2.
+ * The file is read in 64 KiB chunks (synchronously; a gzip file, gunzipped as it streams, and
+ * Chrome trace JSON go through cli/trace-bytes.ts asynchronously) and the parsers stream; the
+ * switch records are kept, as a replay needs them sorted by time. Bad input — an unreadable file,
+ * a file that is not a trace, a flag out of range, a trace that cannot be replayed — is an
+ * InputError: one message, exit 2.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
@@ -33,6 +34,8 @@ import { TimelineRecorder, renderReplay, type ReplayDocument } from '../report/i
 import { isTraceDat } from '../trace/trace-dat.ts';
 import { traceDatRecords } from './trace-dat-file.ts';
 import { checkOutPath, writeTimelines, type RecordedRun } from './outputs.ts';
+import { isGzip, streamTraceFile } from './trace-bytes.ts';
+import { looksLikeJson } from '../trace/chrome-json.ts';
 import { resolveArch } from './args.ts';
 import { DEFAULT_ARCHS } from './run.ts';
 import { Progress } from './progress.ts';
@@ -58,7 +61,7 @@ function cannot(source: string, where: string, what: string, e: unknown): InputE
 }
 
 /** Stream the file through the parser for its format; TraceFormatError becomes an InputError naming the file and line. */
-export function readTrace(file: string, format: TraceFormat | 'auto', tscHz: number | undefined): { records: TraceRecord[]; diag: TraceDiagnostics } {
+export async function readTrace(file: string, format: TraceFormat | 'auto', tscHz: number | undefined): Promise<{ records: TraceRecord[]; diag: TraceDiagnostics }> {
   let fd: number;
   try {
     if (statSync(file).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
@@ -71,6 +74,14 @@ export function readTrace(file: string, format: TraceFormat | 'auto', tscHz: num
   const buf = new Uint8Array(CHUNK);
   try {
     let n = readSync(fd, buf, 0, CHUNK, null);
+    const head = buf.subarray(0, Math.min(n, 64));
+    // gzip (of any format) and Chrome trace JSON stream asynchronously (cli/trace-bytes.ts).
+    if (isGzip(head) || format === 'chrome-json' || (format === 'auto' && looksLikeJson(head))) {
+      const gen = streamTraceFile(file, isGzip(head), { format, tscHz });
+      let r = await gen.next();
+      for (; !r.done; r = await gen.next()) records.push(r.value);
+      return { records, diag: r.value };
+    }
     if ((format === 'auto' || format === 'xentrace') && isXentraceBinary(buf.subarray(0, Math.min(n, 16)))) {
       const parser = new XentraceParser({ tscHz, onRecord });
       while (n > 0) {
@@ -160,7 +171,7 @@ function parseTscHz(text: string | undefined): number | undefined {
   return n;
 }
 
-export function replayTraceCommand(file: string, f: ReplayTraceFlags, out: (s: string) => void): void {
+export async function replayTraceCommand(file: string, f: ReplayTraceFlags, out: (s: string) => void): Promise<void> {
   const format = f.format as TraceFormat | 'auto';
   if (format !== 'auto' && !TRACE_FORMATS.includes(format)) {
     throw new InputError('--format', [{ where: '--format', message: `unknown trace format "${f.format}"; expected auto or one of ${TRACE_FORMATS.join(', ')}` }]);
@@ -184,7 +195,7 @@ export function replayTraceCommand(file: string, f: ReplayTraceFlags, out: (s: s
   }
   if (!pairs.length) throw new InputError('--design', skipped.map((s) => ({ where: '--design', message: `${s.design} does not support ${s.arch}: ${s.reason}` })));
 
-  const { records, diag } = readTrace(file, format, tscHz);
+  const { records, diag } = await readTrace(file, format, tscHz);
   const plan = planReplay(records, diag, { group, profiles, source: file });
   records.length = 0; // the plan holds what the replay needs
 
@@ -207,7 +218,8 @@ export function replayTraceCommand(file: string, f: ReplayTraceFlags, out: (s: s
   });
   progress.done();
 
-  const doc: ReplayDocument = { trace: { ...plan.facts, file }, results, ...(skipped.length ? { skipped } : {}) };
+  const h = diag.header;
+  const doc: ReplayDocument = { trace: { ...plan.facts, file, ...(h.embeddedFormat ? { embeddedFormat: h.embeddedFormat } : {}), ...(h.gzip ? { gzip: true } : {}) }, results, ...(skipped.length ? { skipped } : {}) };
   // Linux tasks keep their comm and pid in --ftrace output; Xen vcpus (whose pid, the vcpu id,
   // repeats across domains) keep their d<dom>v<n> name and get the model's vcpu id.
   const tasks: { comm: string; pid: number }[] = [];

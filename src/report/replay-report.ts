@@ -5,10 +5,12 @@
  *    results: [ { design, arch, violations, metrics, … } ] }` (fields are only ever added).
  */
 import type { ReplayResult, TraceFacts } from '../sim/index.ts';
+import type { TraceFormat } from '../trace/index.ts';
 import { formatNumber, renderTable } from './table.ts';
 
 export interface ReplayDocument {
-  trace: TraceFacts & { file?: string };
+  /** `embeddedFormat`, `gzip`: what a chrome-json file's systemTraceEvents held, and whether it was gzipped (TraceHeader). */
+  trace: TraceFacts & { file?: string; embeddedFormat?: TraceFormat | 'fuchsia'; gzip?: boolean };
   results: ReplayResult[];
   skipped?: { design: string; arch: string; reason: string }[];
 }
@@ -21,7 +23,7 @@ const SHOW_MALFORMED = 5;
 export function renderTraceFacts(f: ReplayDocument['trace']): string {
   const lines: string[] = [];
   lines.push(
-    `trace: ${f.file ? `${f.file}, ` : ''}${f.format}, ${plural(f.cpus, 'cpu')}, ${plural(f.tasks, 'task')} in ${plural(f.domains, 'domain')} (--group ${f.group}), ` +
+    `trace: ${f.file ? `${f.file}, ` : ''}${f.format}${f.embeddedFormat ? ` (systemTraceEvents: ${f.embeddedFormat})` : ''}${f.gzip ? ', gzip' : ''}, ${plural(f.cpus, 'cpu')}, ${plural(f.tasks, 'task')} in ${plural(f.domains, 'domain')} (--group ${f.group}), ` +
       `${formatNumber(f.switches)} switches, ${formatNumber(f.wakeups)} wakeups, span ${f.spanSeconds.toFixed(3)} s`,
   );
   if (f.tsc) {

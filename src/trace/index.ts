@@ -14,6 +14,7 @@ export { DETECT_WINDOW, detectFormat, FormatDetector } from './detect-format.ts'
 export { parseTraceLines, parseTraceLinesAsync, TraceParser, type TraceParserOptions } from './trace-parser.ts';
 export { LineSplitter, linesOf } from './text-lines.ts';
 export { isXentraceBinary, parseXentrace, type XentraceOptions, XentraceParser } from './xentrace-binary.ts';
+export { ChromeJsonParser, type ChromeJsonOptions, looksLikeJson, parseChromeJson } from './chrome-json.ts';
 export { type ByteSource, bytesSource, type Decompressor, isTraceDat, parseTraceDat, readTraceDat, type TraceDatOptions } from './trace-dat.ts';
 export { newXenTextEvent, parseXentraceTextLine, type XenTextEvent } from './xentrace-text.ts';
 export {

@@ -8,9 +8,9 @@
  */
 
 /** `trace-dat`: trace-cmd's binary trace.dat (src/trace/trace-dat.ts). */
-export type TraceFormat = 'ftrace' | 'trace-cmd' | 'trace-cmd-raw' | 'perf' | 'xentrace' | 'trace-dat';
+export type TraceFormat = 'ftrace' | 'trace-cmd' | 'trace-cmd-raw' | 'perf' | 'xentrace' | 'trace-dat' | 'chrome-json';
 
-export const TRACE_FORMATS: readonly TraceFormat[] = ['ftrace', 'trace-cmd', 'trace-cmd-raw', 'perf', 'xentrace', 'trace-dat'];
+export const TRACE_FORMATS: readonly TraceFormat[] = ['ftrace', 'trace-cmd', 'trace-cmd-raw', 'perf', 'xentrace', 'trace-dat', 'chrome-json'];
 
 /** `cpu` of a record whose cpu the trace does not state and could not be inferred (perf without a cpu column). */
 export const UNKNOWN_CPU = -1;
@@ -106,4 +106,10 @@ export interface TraceHeader {
    * do; `samples` is how many. A consumer divides `ts` by `hz` (planReplay does, and says so).
    */
   tscHzEstimate?: { hz: number; samples: number };
+  /** chrome-json: where the switches were, `systemTraceEvents` (chrome-json.ts). */
+  container?: 'systemTraceEvents';
+  /** chrome-json: what `systemTraceEvents` held: a text format (systrace, Perfetto's export), or Fuchsia's events. */
+  embeddedFormat?: TraceFormat | 'fuchsia';
+  /** The file was gzip-compressed (read through node:zlib). */
+  gzip?: boolean;
 }
