@@ -38,8 +38,9 @@
  * in that order. sched_switch / sched_wakeup / sched_wakeup_new / sched_waking are decoded with
  * the offsets of their `format` files; `prev_state` is printed with the kernel's own print fmt
  * (stateLetters), so it reads as the report's `S`, `R+`, `x`. `ts` is in seconds: the trace clock's
- * nanoseconds, through TSC2NSEC and plus OFFSET when the file has those options (the DATE option
- * is ignored, as `trace-cmd report` ignores it by default). A counter clock (x86-tsc, counter)
+ * nanoseconds, through TSC2NSEC and plus OFFSET when the file has those options. The DATE option
+ * (`trace-cmd record --date`) is ignored, as `trace-cmd report --nodate` does: it shifts times to
+ * the epoch, where a double in seconds keeps only about a quarter of a microsecond. A counter clock (x86-tsc, counter)
  * without TSC2NSEC stays in counts (`header.tsUnit: 'tsc-cycles'`) unless `tscHz` is given.
  *
  * The file is read through a ByteSource (random access; src/cli gives one over a file descriptor)
