@@ -9,8 +9,8 @@ import { DEFAULT_CONTRACT, DESIGNS, getDesign, writtenFor } from '../hv/index.ts
 import { TraceDiagnostics, parseTraceLines, type TraceFormat } from '../trace/index.ts';
 import { InputError } from '../base/index.ts';
 import { commPattern, defaultProfile, planReplay, processName, replayPlan, type PlanOptions, type ReplayPlan } from './replay.ts';
-
-const TRACES = new URL('../../../shared/data/traces/', import.meta.url);
+import { describeTraces, tracePath } from '../../test/shared-data.ts';
+import { syntheticFtrace } from '../../test/fixtures/traces/synthetic-ftrace.ts';
 const FIXTURES = new URL('../../test/fixtures/traces/', import.meta.url);
 
 function planOf(text: string, o: PlanOptions & { format?: TraceFormat; tscHz?: number } = {}): ReplayPlan {
@@ -33,12 +33,12 @@ const xenLazy = getDesign('xen-x86-lazy');
 // Correct under today's contract, the one trace replay runs under (xen-x86-lazy-2005 is not).
 const isCorrect = (design: string) => !getDesign(design).broken && writtenFor(getDesign(design)).includes(DEFAULT_CONTRACT);
 
-describe.each([
+for (const { file, switches, cpus, archs, designs } of [
   { file: 'juno_idle_shell_6cpu_tracecmd_raw.txt', switches: 1856, cpus: 6, archs: builtinArchNames(), designs: DESIGNS.map((d) => d.name) },
   // The 11k-switch trace: the two designs of the default run here; every design through the CLI (test/e2e/replay-trace.test.ts).
   { file: 'android_launcher_2cpu_systrace.txt', switches: 11074, cpus: 2, archs: ['x86-64', 'ppc64'], designs: ['eager', 'xen-x86-lazy'] },
-])('replaying $file', ({ file, switches, cpus, archs, designs }) => {
-  const text = readFileSync(new URL(file, TRACES), 'utf8');
+]) describeTraces(`replaying ${file}`, [file], () => {
+  const text = readFileSync(tracePath(file), 'utf8');
   const plan = planOf(text);
 
   it('maps the trace: its switches per cpu, its cpus, no inconsistency', () => {
@@ -82,6 +82,18 @@ describe.each([
   });
 });
 
+/** A copy cut off mid-line at its 300th line: that line counted malformed, with its number; the rest replays. */
+function expectTruncatedCounted(full: string[]): void {
+  const cut = full.slice(0, 300);
+  cut[299] = cut[299].slice(0, 60);
+  const plan = planOf(cut.join('\n'));
+  expect(plan.facts.malformedLines).toBe(1);
+  expect(plan.facts.malformedExamples[0].line).toBe(300);
+  const r = replayPlan(plan, { arch: x86, design: xenLazy });
+  expect(r.violations).toEqual([]);
+  expect(r.metrics.switches).toBe(plan.facts.switches);
+}
+
 describe('replay of traces that do not add up', () => {
   it('repairs lost events: a task switched in while still running elsewhere, a prev that is not running, a switch to the running task', () => {
     const text = [
@@ -106,15 +118,13 @@ describe('replay of traces that do not add up', () => {
   });
 
   it('counts a line cut off mid-way (a truncated copy) as malformed, with its line number, and replays the rest', () => {
-    const full = readFileSync(new URL('android_launcher_2cpu_systrace.txt', TRACES), 'utf8').split('\n').slice(0, 400);
-    const cut = full.slice(0, 300);
-    cut[299] = cut[299].slice(0, 60);
-    const plan = planOf(cut.join('\n'));
-    expect(plan.facts.malformedLines).toBe(1);
-    expect(plan.facts.malformedExamples[0].line).toBe(300);
-    const r = replayPlan(plan, { arch: x86, design: xenLazy });
-    expect(r.violations).toEqual([]);
-    expect(r.metrics.switches).toBe(plan.facts.switches);
+    expectTruncatedCounted(syntheticFtrace().split('\n').slice(0, 400));
+  });
+
+  describeTraces('on a real trace', ['android_launcher_2cpu_systrace.txt'], () => {
+    it('counts a line cut off mid-way in a copy of android_launcher_2cpu_systrace.txt, and replays the rest', () => {
+      expectTruncatedCounted(readFileSync(tracePath('android_launcher_2cpu_systrace.txt'), 'utf8').split('\n').slice(0, 400));
+    });
   });
 
   it('starts with the tasks already running when tracing began', () => {
@@ -194,8 +204,12 @@ describe('tasks, domains and profiles', () => {
 });
 
 describe('replay determinism', () => {
-  it('gives byte-identical results for the same plan', () => {
-    const plan = planOf(readFileSync(new URL('juno_idle_shell_6cpu_tracecmd_raw.txt', TRACES), 'utf8'));
+  const identical = (text: string) => {
+    const plan = planOf(text);
     expect(JSON.stringify(replayPlan(plan, { arch: x86, design: xenLazy }))).toBe(JSON.stringify(replayPlan(plan, { arch: x86, design: xenLazy })));
+  };
+  it('gives byte-identical results for the same plan', () => identical(syntheticFtrace()));
+  describeTraces('on a real trace', ['juno_idle_shell_6cpu_tracecmd_raw.txt'], () => {
+    it('gives byte-identical results for the same plan of juno_idle_shell_6cpu_tracecmd_raw.txt', () => identical(readFileSync(tracePath('juno_idle_shell_6cpu_tracecmd_raw.txt'), 'utf8')));
   });
 });

@@ -3,14 +3,15 @@
  * becomes one switch record on the cpu of its `[NNN]` column, with no malformed line.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { expect, it } from 'vitest';
+import { describeTraces, TRACES_DIR } from '../../test/shared-data.ts';
 import { readTraceFile } from '../cli/read-trace-file.ts';
 import type { SwitchRecord, TraceRecord } from './record.ts';
 import { TraceDiagnostics } from './trace-diagnostics.ts';
 import { parseTraceLines } from './trace-parser.ts';
 
-const TRACES = new URL('../../../shared/data/traces/', import.meta.url);
+const TRACES = pathToFileURL(TRACES_DIR + '/');
 
 /** The expected counts, independently of the parser: grep -c, grouped by the first `[NNN]` on the line. */
 function grepCounts(text: string, event: string): Map<number, number> {
@@ -47,10 +48,10 @@ function continuityBreaks(records: TraceRecord[]): number {
   return breaks;
 }
 
-describe.each([
+for (const { file, format, switches, wakeups, cpus } of [
   { file: 'juno_idle_shell_6cpu_tracecmd_raw.txt', format: 'trace-cmd-raw', switches: 1856, wakeups: 1068, cpus: 6 },
   { file: 'android_launcher_2cpu_systrace.txt', format: 'ftrace', switches: 11074, wakeups: 6827, cpus: undefined },
-] as const)('$file', ({ file, format, switches, wakeups, cpus }) => {
+] as const) describeTraces(file, [file], () => {
   const url = new URL(file, TRACES);
   it('is present beside the repository', () => {
     expect(existsSync(url), `${fileURLToPath(url)} (shared/data/traces beside the repo)`).toBe(true);

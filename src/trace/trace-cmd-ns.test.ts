@@ -4,9 +4,9 @@
  * `%llu` when it does not know the clock is in µs). It used to be read as seconds: counts right,
  * times 10^9 too large (span 9,303,144,420 s, max lag 19.8 µs instead of 477 µs).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { describeTraces, tracePath } from '../../test/shared-data.ts';
 import { getArch } from '../arch/index.ts';
 import { getDesign } from '../hv/index.ts';
 import { planReplay, replayPlan } from '../sim/index.ts';
@@ -60,11 +60,9 @@ describe('trace-cmd 3.x report: integer nanosecond timestamps', () => {
   });
 });
 
-const REAL = new URL('../../../shared/data/traces/juno_rtapp_6cpu.report.txt', import.meta.url);
-
-describe.skipIf(!existsSync(REAL))('juno_rtapp_6cpu.report.txt (trace-cmd 3.1.6 report, ../shared)', () => {
+describeTraces('juno_rtapp_6cpu.report.txt (trace-cmd 3.1.6 report, ../shared)', ['juno_rtapp_6cpu.report.txt'], () => {
   it('spans ~9.3 s and replays with a max lag of ~477 µs (eager on x86-64), not 19.8 µs', () => {
-    const text = readFileSync(fileURLToPath(REAL), 'utf8');
+    const text = readFileSync(tracePath('juno_rtapp_6cpu.report.txt'), 'utf8');
     const { records, diagnostics } = collect(text.split('\n'));
     expect(diagnostics.format).toBe('trace-cmd');
     expect(diagnostics.malformedCount).toBe(0);

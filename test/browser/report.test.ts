@@ -4,18 +4,18 @@
  * recorded. It must show the scenario, the comparison table, the plots as SVG, the violations
  * with their messages and one per-pcpu timeline per run — and fetch nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, BIN, launchChromium, VIEWPORT } from './chromium.ts';
+import { ARTIFACTS, BIN, describeBrowser, launchChromium, VIEWPORT } from './chromium.ts';
 
 const DESIGNS = ['eager', 'xen-x86-lazy', 'ppc-naive-volatile'];
 
-describe('lazyswitch run --report (the self-contained HTML report)', () => {
+describeBrowser('lazyswitch run --report (the self-contained HTML report)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lazyswitch-report-'));
   // A directory that does not exist yet: --report creates it (as npm start does for out/).
   const file = join(dir, 'nested', 'report.html');

@@ -7,7 +7,7 @@
  * once the tail has run. Stepping back and forward again shows the same thing (rebuilt from the
  * start). `view --static DIR` serves the same page from plain files.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { get } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, BIN, launchChromium, startCli, VIEWPORT } from './chromium.ts';
+import { ARTIFACTS, BIN, describeBrowser, launchChromium, startCli, VIEWPORT } from './chromium.ts';
 
 const PPC64_C_FUNCTIONS = /^(do_hcall|do_sched_op|do_timer|do_dec|do_external_irq|smp_message_recv|program_exception|do_softirq|schedule|context_switch|idle_loop)$/;
 
@@ -23,7 +23,7 @@ async function stepper(page: Page) {
   return page.locator('#stepper').evaluate((el) => ({ ...(el as HTMLElement).dataset }));
 }
 
-describe('lazyswitch view (the switch stepper)', () => {
+describeBrowser('lazyswitch view (the switch stepper)', () => {
   let server: ChildProcess | undefined;
   let url = '';
   let browser: Browser;

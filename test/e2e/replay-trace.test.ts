@@ -1,7 +1,8 @@
 /**
  * End-to-end: `lazyswitch replay-trace` as a user runs it (a child process through
- * bin/lazyswitch.mjs) on the two real traces beside the repository, on damaged traces and on
- * files that are no trace at all; and the --perfetto export of `lazyswitch run`.
+ * bin/lazyswitch.mjs) on the two real traces beside the repository (../shared; skipped, saying so,
+ * where it is not), on damaged traces (a synthetic one of the repository's own, and the real one)
+ * and on files that are no trace at all; and the --perfetto export of `lazyswitch run`.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
@@ -12,10 +13,13 @@ import { fileURLToPath } from 'node:url';
 import { validateTraceEvents } from '../../src/report/index.ts';
 import { DEFAULT_CONTRACT, getDesign, writtenFor } from '../../src/hv/index.ts';
 import { TRC_SCHED_SWITCH, TRC_TRACE_CPU_CHANGE, XEN_IDLE_DOMID } from '../../src/trace/index.ts';
+import { describeTraces, tracePath as trace } from '../shared-data.ts';
+import { syntheticFtrace } from '../fixtures/traces/synthetic-ftrace.ts';
 
 const BIN = new URL('../../bin/lazyswitch.mjs', import.meta.url).pathname;
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const trace = (name: string) => resolve(repoRoot, '../shared/data/traces', name);
+// A trace of the repository's own, for the cases that need a valid one but not a real one.
+const aTrace = join(repoRoot, 'test/fixtures/traces/android-atrace-tgid.txt');
 
 function cli(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -54,10 +58,10 @@ const list = JSON.parse(cli('list', '--json').out) as { designs: { name: string;
 // Correct under today's contract, the one traces replay under (xen-x86-lazy-2005 is written for 2005's).
 const correct = (design: string) => !getDesign(design).broken && writtenFor(getDesign(design)).includes(DEFAULT_CONTRACT);
 
-describe.each([
+for (const { file, format, cpus } of [
   { file: 'juno_idle_shell_6cpu_tracecmd_raw.txt', format: 'trace-cmd-raw', cpus: 6 },
   { file: 'android_launcher_2cpu_systrace.txt', format: 'ftrace', cpus: 2 },
-])('lazyswitch replay-trace $file --json', ({ file, format, cpus }) => {
+]) describeTraces(`lazyswitch replay-trace ${file} --json`, [file], () => {
   const r = cli('replay-trace', trace(file), '--json');
   const doc = JSON.parse(r.out || '{}');
 
@@ -84,7 +88,7 @@ describe.each([
   });
 });
 
-describe('lazyswitch replay-trace (the table)', () => {
+describeTraces('lazyswitch replay-trace (the table)', ['juno_idle_shell_6cpu_tracecmd_raw.txt'], () => {
   it('prints the facts and one row per design', () => {
     const r = cli('replay-trace', trace('juno_idle_shell_6cpu_tracecmd_raw.txt'), '--design', 'eager', 'xen-x86-lazy', '--arch', 'x86-64');
     expect(r.code).toBe(0);
@@ -96,16 +100,15 @@ describe('lazyswitch replay-trace (the table)', () => {
   });
 });
 
-describe('damaged traces: counted with line numbers, never a crash', () => {
-  const android = readFileSync(trace('android_launcher_2cpu_systrace.txt'), 'utf8');
-
+/** The damaged-trace cases, on a copy of `android` (an ftrace text with more than 1,500 switches) damaged in place. */
+function damagedTraceCases(name: string, android: string) {
   /** 0-based indices of the sched_switch lines. */
   const switchLines = android.split('\n').flatMap((l, i) => (l.includes('sched_switch:') ? [i] : []));
 
   it('a trace cut off mid-line', () => {
     const lines = android.split('\n');
     const k = switchLines[1500];
-    const f = join(tmp, 'truncated.txt');
+    const f = join(tmp, `${name}-truncated.txt`);
     writeFileSync(f, lines.slice(0, k).join('\n') + '\n' + lines[k].slice(0, lines[k].indexOf('next_pid=') + 9));
     const r = cli('replay-trace', f, '--json', '--design', 'xen-x86-lazy', '--arch', 'x86-64');
     expect(r.code, r.err).toBe(0);
@@ -121,7 +124,7 @@ describe('damaged traces: counted with line numbers, never a crash', () => {
     const damaged = [switchLines[0], switchLines[40], switchLines[900]];
     for (const i of damaged) lines[i] = lines[i].replace(/next_pid=\d+/, 'next_pid=');
     lines.splice(1000, 0, '\u0000\u0001 binary junk \ufffd', 'just some words in the middle of a trace');
-    const f = join(tmp, 'garbage.txt');
+    const f = join(tmp, `${name}-garbage.txt`);
     writeFileSync(f, lines.join('\n'));
     const r = cli('replay-trace', f, '--design', 'eager', '--arch', 'ppc64');
     expect(r.code, r.err).toBe(0);
@@ -130,20 +133,27 @@ describe('damaged traces: counted with line numbers, never a crash', () => {
     expect(r.out).toMatch(new RegExp(`line ${at[1]} \\(.+\\), line ${at[2]} \\(`));
     expect(r.out).toMatch(/ppc64\s+eager\s+[\d,]+\s+0\s+[\d,]+\s+\d+\s+\d+\s+\d+\s+[\d.]+\s+[\d,.]+\s+0$/m);
   });
+}
+
+describe('damaged traces: counted with line numbers, never a crash', () => {
+  describe('a synthetic ftrace trace (test/fixtures/traces/synthetic-ftrace.ts)', () => damagedTraceCases('synthetic', syntheticFtrace()));
+  describeTraces('android_launcher_2cpu_systrace.txt', ['android_launcher_2cpu_systrace.txt'], () =>
+    damagedTraceCases('android', readFileSync(trace('android_launcher_2cpu_systrace.txt'), 'utf8')),
+  );
 });
 
 describe.concurrent('bad input: clear message, exit 2, no stack, no output file', () => {
   const notATrace = join(repoRoot, 'test/fixtures/traces/not-a-trace.json');
   const cases: [string[], RegExp][] = [
-    [['replay-trace', notATrace], /not-a-trace\.json: line 1: not a scheduling trace: no line of ftrace, trace-cmd, perf or xentrace form/],
+    [['replay-trace', notATrace], /not-a-trace\.json: line 1: not a scheduling trace: a JSON document without "traceEvents" or "systemTraceEvents"/],
     [['replay-trace', join(repoRoot, 'package.json'), '--format', 'ftrace'], /not a scheduling trace in ftrace form/],
     [['replay-trace', '/nonexistent/trace.txt'], /cannot read the trace file: ENOENT/],
-    [['replay-trace', trace('juno_idle_shell_6cpu_tracecmd_raw.txt'), '--bogus'], /unknown option '--bogus'/],
+    [['replay-trace', aTrace, '--bogus'], /unknown option '--bogus'/],
     [['replay-trace'], /missing required argument 'file'/],
     [['replay-trace', notATrace, '--format', 'lttng'], /unknown trace format "lttng"/],
     [['replay-trace', notATrace, '--profile', 'RenderThread=gpu'], /unknown guest profile "gpu"/],
     [['replay-trace', notATrace, '--group', '/nonexistent/map.yaml'], /--group.*cannot be read as a mapping file/],
-    [['replay-trace', trace('juno_idle_shell_6cpu_tracecmd_raw.txt'), '--group', 'xen'], /"xen" groups by Xen domain id/],
+    [['replay-trace', aTrace, '--group', 'xen'], /"xen" groups by Xen domain id/],
     [['replay-trace', join(repoRoot, 'test/fixtures/traces/xen-credit2-decoded.txt')], /--tsc-hz/],
     [['replay-trace', notATrace, '--perfetto', '/nonexistent/dir/out.json'], /--perfetto.*does not exist/],
   ];
@@ -167,7 +177,7 @@ describe.concurrent('bad input: clear message, exit 2, no stack, no output file'
   it('a mapping file with the wrong shape names the field', async () => {
     const f = join(tmp, 'map.yaml');
     writeFileSync(f, 'domains:\n  ui: notalist\n');
-    const r = await cliAsync('replay-trace', trace('juno_idle_shell_6cpu_tracecmd_raw.txt'), '--group', f);
+    const r = await cliAsync('replay-trace', aTrace, '--group', f);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/map\.yaml: domains\.ui/);
   });
@@ -220,15 +230,26 @@ describe('timeline exports', () => {
   });
 
   it('replay-trace --perfetto and --ftrace: valid JSON, and sched_switch text that replays to the same switches per cpu', () => {
-    const json = join(tmp, 'juno.json');
-    const txt = join(tmp, 'juno.txt');
-    const r = cli('replay-trace', trace('juno_idle_shell_6cpu_tracecmd_raw.txt'), '--design', 'xen-x86-lazy', '--arch', 'x86-64', '--perfetto', json, '--ftrace', txt);
-    expect(r.code, r.err).toBe(0);
-    expect(validateTraceEvents(JSON.parse(readFileSync(json, 'utf8')))).toEqual([]);
-    expect(existsSync(txt)).toBe(true);
-    const again = JSON.parse(cli('replay-trace', txt, '--json', '--design', 'eager', '--arch', 'x86-64').out);
-    expect(again.trace.format).toBe('ftrace');
-    expect(again.trace.switchesPerCpu).toEqual(grepSwitches(readFileSync(trace('juno_idle_shell_6cpu_tracecmd_raw.txt'), 'utf8')));
-    expect(again.trace.inconsistencies).toEqual({ prevMismatch: 0, nextRunningElsewhere: 0, alreadyRunning: 0 });
+    const src = join(tmp, 'synthetic-src.txt');
+    writeFileSync(src, syntheticFtrace({ cpus: 4, switches: 1500, seed: 7 }));
+    exportsRoundTrip('synthetic', src);
+  });
+
+  describeTraces('on a real trace', ['juno_idle_shell_6cpu_tracecmd_raw.txt'], () => {
+    it('replay-trace juno_idle_shell_6cpu_tracecmd_raw.txt --perfetto and --ftrace: the same', () => exportsRoundTrip('juno', trace('juno_idle_shell_6cpu_tracecmd_raw.txt')));
   });
 });
+
+/** `replay-trace SRC --perfetto --ftrace`: valid trace-event JSON, and sched_switch text that replays to the switches per cpu of SRC. */
+function exportsRoundTrip(name: string, src: string) {
+  const json = join(tmp, `${name}.json`);
+  const txt = join(tmp, `${name}.txt`);
+  const r = cli('replay-trace', src, '--design', 'xen-x86-lazy', '--arch', 'x86-64', '--perfetto', json, '--ftrace', txt);
+  expect(r.code, r.err).toBe(0);
+  expect(validateTraceEvents(JSON.parse(readFileSync(json, 'utf8')))).toEqual([]);
+  expect(existsSync(txt)).toBe(true);
+  const again = JSON.parse(cli('replay-trace', txt, '--json', '--design', 'eager', '--arch', 'x86-64').out);
+  expect(again.trace.format).toBe('ftrace');
+  expect(again.trace.switchesPerCpu).toEqual(grepSwitches(readFileSync(src, 'utf8')));
+  expect(again.trace.inconsistencies).toEqual({ prevMismatch: 0, nextRunningElsewhere: 0, alreadyRunning: 0 });
+}
