@@ -12,6 +12,7 @@ import { describeTraces, tracePath } from '../../test/shared-data.ts';
 import { readTraceFile } from '../cli/read-trace-file.ts';
 import { prevRunstate } from './prev-state.ts';
 import type { SwitchRecord, TraceRecord } from './record.ts';
+import { parseTraceLines } from './trace-parser.ts';
 
 const DAT = 'juno_rtapp_6cpu.dat';
 const REPORT = 'juno_rtapp_6cpu.report.txt';
@@ -66,5 +67,12 @@ describeTraces('juno_rtapp_6cpu.dat read directly', [DAT, REPORT], () => {
     expect(got.map((s) => prevRunstate(s.prevState))).toEqual(want.map((s) => prevRunstate(s.state)));
     expect(got.slice(0, 5).map((s) => Math.round(s.ts * 1e9))).toEqual(want.slice(0, 5).map((s) => s.ns));
     expect(got.map((s) => Math.round(s.ts * 1e9))).toEqual(want.map((s) => s.ns));
+
+    // The same stream the text reader makes of the report, but for `line` (the report's lines,
+    // one header line ahead) and the state letters (the report's plugin table vs the print fmt).
+    const strip = ({ line: _l, prevState: _s, ...rest }: SwitchRecord) => rest;
+    const fromText = [...parseTraceLines(text.split('\n'))].filter((x): x is SwitchRecord => x.kind === 'switch');
+    expect(got.map(strip)).toEqual(fromText.map(strip));
+    expect(got.map((s) => s.line + 1)).toEqual(fromText.map((s) => s.line));
   });
 });
