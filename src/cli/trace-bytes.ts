@@ -17,6 +17,8 @@ import { TraceFormatError } from '../trace/trace-format-error.ts';
 import { LineSplitter } from '../trace/text-lines.ts';
 import { parseTraceLinesAsync, type TraceParserOptions } from '../trace/trace-parser.ts';
 import { isXentraceBinary, XentraceParser } from '../trace/xentrace-binary.ts';
+import { isTraceDat } from '../trace/trace-dat.ts';
+import { traceDatFromChunks } from './trace-dat-file.ts';
 
 const CHUNK = 1 << 16;
 
@@ -103,6 +105,9 @@ export async function* streamTraceFile(path: string, gzip: boolean, opts: Stream
       queue.length = 0;
     }
     d = parser.end();
+  } else if (format === 'trace-dat' || ((format === 'auto' || format === 'trace-cmd') && isTraceDat(head.subarray(0, 16)))) {
+    // A gzipped trace.dat (cli/trace-dat-file.ts): held whole, as it is read by random access.
+    d = await traceDatFromChunks(chunks(), { tscHz: opts.tscHz, diagnostics: opts.diagnostics, keepMalformed: opts.keepMalformed, onRecord });
   } else if (format === 'chrome-json' || (format === 'auto' && looksLikeJson(head.subarray(0, 64)))) {
     const parser = new ChromeJsonParser({ diagnostics: opts.diagnostics, keepMalformed: opts.keepMalformed, onRecord });
     for await (const t of textOf(chunks())) {

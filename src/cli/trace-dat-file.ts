@@ -10,7 +10,8 @@ import { fstatSync, readSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import type { TraceRecord } from '../trace/record.ts';
 import type { TraceDiagnostics } from '../trace/trace-diagnostics.ts';
-import { type ByteSource, type Decompressor, readTraceDat, type TraceDatOptions } from '../trace/trace-dat.ts';
+import { type ByteSource, bytesSource, type Decompressor, readTraceDat, type TraceDatOptions } from '../trace/trace-dat.ts';
+import { TraceFormatError } from '../trace/trace-format-error.ts';
 
 /** A ByteSource reading an open file with positioned reads. */
 export function fdByteSource(fd: number): ByteSource {
@@ -51,4 +52,30 @@ export function traceDatRecords(fd: number, opts: Omit<TraceDatOptions, 'decompr
   const records: TraceRecord[] = [];
   const diag = readTraceDatFd(fd, { ...opts, onRecord: (r) => records.push(r) });
   return { records, diag };
+}
+
+/** The largest decompressed trace.dat held whole in memory (a gzipped one: random access needs it). */
+export const MAX_GUNZIPPED_DAT = 2 ** 31;
+
+/**
+ * A trace.dat given as a stream of byte chunks (a `.dat.gz` gunzipped as it streams): the bytes
+ * are collected, as the file is read by random access, then read like a file.
+ */
+export async function traceDatFromChunks(chunks: AsyncIterable<Uint8Array>, opts: Omit<TraceDatOptions, 'decompress'> = {}): Promise<TraceDiagnostics> {
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  for await (const c of chunks) {
+    n += c.length;
+    if (n > MAX_GUNZIPPED_DAT) {
+      throw new TraceFormatError(`trace.dat: the gzipped trace.dat decompresses to more than ${MAX_GUNZIPPED_DAT} bytes, too large to hold in memory; gunzip it and give the .dat`);
+    }
+    parts.push(c);
+  }
+  const all = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return readTraceDat(bytesSource(all), { ...opts, decompress: nodeDecompress });
 }

@@ -627,6 +627,20 @@ describe('trace.dat through the CLI readers', () => {
     expect(r.value.format).toBe('trace-dat');
   });
 
+  it('reads a gzipped trace.dat too (held whole: random access)', async () => {
+    const gz = join(dir, 'trace.dat.gz');
+    writeFileSync(gz, zlib.gzipSync(buildTraceDat({ version: 6, cpus: CPUS })));
+    const { records, diag } = await readTrace(gz, 'auto', undefined);
+    expect(records).toEqual(EXPECTED);
+    expect(diag.format).toBe('trace-dat');
+    expect(diag.header.gzip).toBe(true);
+    const viaFile: TraceRecord[] = [];
+    const gen = readTraceFile(gz);
+    let r = await gen.next();
+    for (; !r.done; r = await gen.next()) viaFile.push(r.value);
+    expect(viaFile).toEqual(EXPECTED);
+  });
+
   it('turns a refusal into one InputError naming the file', async () => {
     const cut = join(dir, 'cut.dat');
     writeFileSync(cut, readFileSync(file).subarray(0, 700));
