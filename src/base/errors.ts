@@ -44,3 +44,11 @@ export class ModelBugError extends Error {
 export function invariant(cond: unknown, sentence: string): asserts cond {
   if (!cond) throw new ModelBugError(sentence);
 }
+
+/**
+ * A broken simulator invariant, for the hot path: `if (!cond) modelBug(`…${x}…`)` builds its
+ * sentence only when it is broken (an `invariant(cond, `…`)` argument is built on every call).
+ */
+export function modelBug(sentence: string): never {
+  throw new ModelBugError(sentence);
+}

@@ -265,20 +265,18 @@ export class Checker implements HvObserver {
    * Liveness (INVARIANTS 'liveness'), judged after every step: a wait for an acknowledgement that
    * no pcpu owes any more can never end (reported at once: in `explore` too, where time is
    * abstracted); any wait longer than the watchdog bound of simulated time is a stall (measured
-   * against the furthest pcpu clock, since a spinning pcpu's own clock moves only when it takes
+   * against `now`, the furthest pcpu clock, since a spinning pcpu's own clock moves only when it takes
    * an interrupt: pcpu clocks run apart by up to a guest segment, so the bound's resolution is
    * about a millisecond, and the CLI takes no bound under the 10 ms scheduler tick). One report
    * per wait.
    */
-  private liveness(st: HvState): void {
+  private liveness(st: HvState, now: number): void {
     const P = st.pcpus.length;
     if (this.waitPhase.length !== P) {
       this.waitPhase = new Int32Array(P).fill(NONE);
       this.waitSince = new Float64Array(P);
       this.waitReported = new Uint8Array(P);
     }
-    let now = 0;
-    for (let p = 0; p < P; p++) if (st.pcpus[p].clock > now) now = st.pcpus[p].clock;
     const bound = this.watchdogSeconds * st.cfg.arch.spec.clockHz;
     for (let p = 0; p < P; p++) {
       const pc = st.pcpus[p];
@@ -328,9 +326,11 @@ export class Checker implements HvObserver {
     }
     const e1 = ++this.epoch;
     const e2 = ++this.epoch;
+    let now = 0;
     for (let p = 0; p < P; p++) {
       const pc = st.pcpus[p];
       const cur = pc.current;
+      if (pc.clock > now) now = pc.clock;
       // Invariant 1: no guest vcpu is current on two pcpus.
       if (cur !== pc.idle) {
         if (this.stamp[cur] === e1) this.report(st, 'inv1', p, cur, null, `${st.vcpus[cur].name} is current on pcpu ${p} and on pcpu ${this.stampOwner[cur]}`);
@@ -341,26 +341,25 @@ export class Checker implements HvObserver {
     for (let p = 0; p < P; p++) {
       const pc = st.pcpus[p];
       const l = pc.loaded;
+      // Invariant 7, hotplug half (f2dcefdc7b): an offline pcpu that has taken its last
+      // interrupts holds no one's state.
+      const gone = !pc.online && pc.phase === PHASE.IDLE && !pc.ipis.length && !pc.deferredAcks.length;
+      // Invariant 7: lazily held state only under idle (mid-switch phases excepted: there current is still prev, or next is being loaded).
+      const busy = pc.current !== pc.idle && (pc.phase === PHASE.GUEST || pc.phase === PHASE.SOFTIRQ);
       let last = -2;
       for (let c = 0; c < l.length; c++) {
         const v = l[c];
-        if (v === last || st.vcpus[v].isIdle) continue;
+        // Idle vcpus are 0..P-1 (sim/build): they hold no guest state.
+        if (v === last || v < P) continue;
         last = v;
         // Invariant 5: a vcpu's state is loaded on at most one pcpu.
         if (this.stamp[v] === e2 && this.stampOwner[v] !== p) this.report(st, 'inv5', p, v, null, `${st.vcpus[v].name}'s state is loaded on pcpu ${p} and on pcpu ${this.stampOwner[v]}`);
         this.stamp[v] = e2;
         this.stampOwner[v] = p;
-        // Invariant 7, hotplug half (f2dcefdc7b): an offline pcpu that has taken its last
-        // interrupts holds no one's state.
-        if (!pc.online && pc.phase === PHASE.IDLE && !pc.ipis.length && !pc.deferredAcks.length) {
-          this.report(st, 'inv7', p, v, null, () => `offline pcpu ${p} still holds ${st.vcpus[v].name}'s state: no flush can reach it any more`);
-        }
-        // Invariant 7: lazily held state only under idle (mid-switch phases excepted: there current is still prev, or next is being loaded).
-        if (v !== pc.current && pc.current !== pc.idle && (pc.phase === PHASE.GUEST || pc.phase === PHASE.SOFTIRQ)) {
-          this.report(st, 'inv7', p, v, null, `pcpu ${p} runs ${st.vcpus[pc.current].name} while still holding ${st.vcpus[v].name}'s state`);
-        }
+        if (gone) this.report(st, 'inv7', p, v, null, () => `offline pcpu ${p} still holds ${st.vcpus[v].name}'s state: no flush can reach it any more`);
+        if (busy && v !== pc.current) this.report(st, 'inv7', p, v, null, `pcpu ${p} runs ${st.vcpus[pc.current].name} while still holding ${st.vcpus[v].name}'s state`);
       }
     }
-    this.liveness(st);
+    this.liveness(st, now);
   }
 }

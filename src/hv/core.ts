@@ -21,7 +21,7 @@
  * e92cab943b), and SAVED is context_switch_finalise(next), IRQs on.
  */
 import { ENTRY_PATHS, type EntryPathName } from '../arch/index.ts';
-import { invariant } from '../base/index.ts';
+import { modelBug } from '../base/index.ts';
 import { copyRegs, IPI_FLUSH, IPI_RESCHED, IPI_STOP } from '../machine/index.ts';
 import { charge, hvClobber, restoreFrame } from './ops.ts';
 import { callChain, idleDepth, resetStack, unwindTo } from './stack.ts';
@@ -342,7 +342,7 @@ export function doSaved(st: HvState, p: number): void {
   if (st.cfg.contract.unlockBy === 'schedule') st.cfg.design.contextSwitchFinalise?.(st, p, next);
   if (st.cfg.design.tail) st.cfg.design.tail(st, p, prev);
   else defaultTail(st, p, prev);
-  invariant(!st.pcpus[p].lockHeld, `${st.cfg.design.name}'s schedule tail on pcpu ${p} never released the schedule lock (switchDoneInTail without a contextSaved() call)`);
+  if (st.pcpus[p].lockHeld) modelBug(`${st.cfg.design.name}'s schedule tail on pcpu ${p} never released the schedule lock (switchDoneInTail without a contextSaved() call)`);
 }
 
 /**

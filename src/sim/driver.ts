@@ -32,28 +32,30 @@ export interface DriveOptions {
   stop?: () => boolean;
 }
 
-function minWake(st: HvState, p: number): number {
-  let t = Infinity;
-  for (const v of st.vcpus) if (v.wakePcpu === p && v.runstate === RUNSTATE.BLOCKED && v.wakeAt < t) t = v.wakeAt;
-  return t;
+/**
+ * Per pcpu, the earliest I/O completion due there (time and vcpu; Infinity / NONE if none): one
+ * pass over the vcpus per step for all pcpus, instead of one per pcpu. Ties go to the lower vcpu id.
+ */
+function scanWakes(st: HvState, at: Float64Array, who: Int32Array): void {
+  at.fill(Infinity);
+  who.fill(NONE);
+  for (const v of st.vcpus) {
+    if (v.runstate !== RUNSTATE.BLOCKED) continue;
+    const p = v.wakePcpu;
+    if (p >= 0 && v.wakeAt < at[p]) {
+      at[p] = v.wakeAt;
+      who[p] = v.id;
+    }
+  }
 }
 
-function wakeDue(st: HvState, p: number, t: number): number {
-  let best = NONE;
-  let bt = Infinity;
-  for (const v of st.vcpus) if (v.wakePcpu === p && v.runstate === RUNSTATE.BLOCKED && v.wakeAt <= t && v.wakeAt < bt) { bt = v.wakeAt; best = v.id; }
-  return best;
-}
-
-/** When pcpu p next has something to do (Infinity: nothing until another pcpu acts). */
-function nextTime(st: HvState, p: number): number {
+/** When pcpu p next has something to do (Infinity: nothing until another pcpu acts); `wake`: its earliest I/O completion. */
+function nextTime(st: HvState, p: number, wake: number): number {
   const pc = st.pcpus[p];
   if (pc.phase === PHASE.GUEST || canRun(pc, st)) return pc.clock;
   if (irqsOff(st, pc)) return Infinity;
-  let t = Math.min(pc.ipis.length ? pc.ipis[0].at : Infinity, pc.timerAt);
-  if (pc.phase === PHASE.IDLE) t = Math.min(t, minWake(st, p));
-  // A pcpu spinning in the hypervisor (flush or pause wait) still takes its interrupts.
-  else if (pc.phase !== PHASE.GUEST) t = Math.min(t, minWake(st, p));
+  // A pcpu in the idle loop, or spinning in the hypervisor (flush or pause wait), takes its interrupts.
+  const t = Math.min(pc.ipis.length ? pc.ipis[0].at : Infinity, pc.timerAt, wake);
   return t === Infinity ? t : Math.max(t, pc.clock);
 }
 
@@ -69,11 +71,14 @@ export function drive(st: HvState, o: DriveOptions): number {
   const P = st.pcpus.length;
   const times = new Float64Array(P);
   const cand = new Int32Array(P);
+  const wakeAt = new Float64Array(P);
+  const wakeWho = new Int32Array(P);
   let steps = 0;
   while (steps < maxSteps) {
     let tmin = Infinity;
+    scanWakes(st, wakeAt, wakeWho);
     for (let p = 0; p < P; p++) {
-      times[p] = nextTime(st, p);
+      times[p] = nextTime(st, p, wakeAt[p]);
       if (times[p] < tmin) tmin = times[p];
     }
     if (tmin === Infinity) {
@@ -87,7 +92,7 @@ export function drive(st: HvState, o: DriveOptions): number {
     let n = 0;
     for (let p = 0; p < P; p++) if (times[p] <= tmin + window && times[p] < end) cand[n++] = p;
     const p = cand[n === 1 ? 0 : rng.int(n)];
-    const c = chooseFor(st, p, times[p], work, vrng, end, o.controlHz ?? 0);
+    const c = chooseFor(st, p, times[p], wakeAt[p], wakeWho[p], work, vrng, end, o.controlHz ?? 0);
     o.record?.push(c);
     applyChoice(st, c);
     steps++;
@@ -146,19 +151,19 @@ function drawWork(st: HvState, v: number, rng: Rng, controlHz: number): GuestWor
   return { remaining, op, arg, irq };
 }
 
-function chooseFor(st: HvState, p: number, t: number, work: (GuestWork | null)[], vrng: Rng[], end: number, controlHz: number): Choice {
+/** Pcpu p's step at time t; `wakeAt`/`wakeWho`: its earliest I/O completion (scanWakes). */
+function chooseFor(st: HvState, p: number, t: number, wakeAt: number, wakeWho: number, work: (GuestWork | null)[], vrng: Rng[], end: number, controlHz: number): Choice {
   const pc = st.pcpus[p];
   if (!irqsOff(st, pc)) {
     if (pc.ipis.length && pc.ipis[0].at <= t) return { k: 'ipi', p };
     if (pc.timerAt <= t) return { k: 'timer', p };
-    const w = wakeDue(st, p, t);
-    if (w !== NONE) return { k: 'wake', v: w };
+    if (wakeWho !== NONE && wakeAt <= t) return { k: 'wake', v: wakeWho };
   }
   if (canRun(pc, st)) return { k: 'run', p };
   // Guest code runs until its next event of its own, or until the pcpu's next interrupt.
   const v = pc.current;
   const job = (work[v] ??= drawWork(st, v, vrng[v], controlHz));
-  const limit = Math.min(pc.timerAt, minWake(st, p), pc.ipis.length ? pc.ipis[0].at : Infinity, end) - pc.clock;
+  const limit = Math.min(pc.timerAt, wakeAt, pc.ipis.length ? pc.ipis[0].at : Infinity, end) - pc.clock;
   if (job.remaining > limit) {
     // Run up to (just past) the next interrupt; it is then due and taken next.
     const len = Math.max(1, Math.ceil(limit));

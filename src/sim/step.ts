@@ -3,7 +3,7 @@
  * in place by one atomic step (what the drivers use, for speed); `step` is the pure form —
  * clone, then apply — for the explorer. `enabled` lists the choices a state allows.
  */
-import { invariant } from '../base/index.ts';
+import { invariant, modelBug } from '../base/index.ts';
 import { cloneRegStore, clonePcpuHw, cloneCFrame } from '../machine/index.ts';
 import { CTL, NONE, PHASE, RUNSTATE, irqsOff, sleepSyncDone, doGuest, doIpi, doSaved, doDeferredSync, doSchedule, doControlWait, doControlSync, doSwitch, doSwitchLate, doSwitchPrep, doSyncDone, doTimer, doWake, type HvPcpu, type HvState } from '../hv/index.ts';
 import type { Choice } from './choice.ts';
@@ -43,7 +43,7 @@ export function applyChoice(st: HvState, c: Choice): void {
           doSwitchPrep(st, c.p);
           break;
         case PHASE.SYNC_WAIT:
-          invariant(pc.ackAt !== NONE, `pcpu ${c.p} cannot leave sync-wait before its flush IPI is acknowledged`);
+          if (pc.ackAt === NONE) modelBug(`pcpu ${c.p} cannot leave sync-wait before its flush IPI is acknowledged`);
           doSyncDone(st, c.p);
           break;
         case PHASE.SWITCH:
@@ -56,38 +56,38 @@ export function applyChoice(st: HvState, c: Choice): void {
           doSwitchLate(st, c.p);
           break;
         case PHASE.IDLE:
-          invariant(pc.deferredAcks.length > 0, `run choice on idle pcpu ${c.p} with no deferred sync`);
+          if (!pc.deferredAcks.length) modelBug(`run choice on idle pcpu ${c.p} with no deferred sync`);
           doDeferredSync(st, c.p);
           break;
         case PHASE.CTL_WAIT:
-          invariant(sleepSyncDone(st, st.vcpus[pc.ctlTarget]), `pcpu ${c.p} cannot finish vcpu_sleep_sync while its target is_running (or, before 2006-01-07, its pcpu holds the schedule lock)`);
+          if (!sleepSyncDone(st, st.vcpus[pc.ctlTarget])) modelBug(`pcpu ${c.p} cannot finish vcpu_sleep_sync while its target is_running (or, before 2006-01-07, its pcpu holds the schedule lock)`);
           doControlWait(st, c.p);
           break;
         case PHASE.CTL_SYNC:
-          invariant(pc.ackAt !== NONE, `pcpu ${c.p} cannot finish sync_vcpu_execstate before the flush is acknowledged`);
+          if (pc.ackAt === NONE) modelBug(`pcpu ${c.p} cannot finish sync_vcpu_execstate before the flush is acknowledged`);
           doControlSync(st, c.p);
           break;
         default:
-          invariant(false, `run choice on pcpu ${c.p} in a phase with no hypervisor step`);
+          modelBug(`run choice on pcpu ${c.p} in a phase with no hypervisor step`);
       }
       break;
     }
     case 'guest':
-      invariant(st.pcpus[c.p].phase === PHASE.GUEST, `guest choice on pcpu ${c.p} which is not running guest code`);
+      if (st.pcpus[c.p].phase !== PHASE.GUEST) modelBug(`guest choice on pcpu ${c.p} which is not running guest code`);
       doGuest(st, c.p, c.len, c.op, c.arg, c.irq);
       break;
     case 'timer':
-      invariant(st.pcpus[c.p].timerAt !== Infinity, `timer choice on pcpu ${c.p} whose timer is not armed`);
-      invariant(!irqsOff(st, st.pcpus[c.p]), `timer choice on pcpu ${c.p} while its interrupts are off`);
+      if (st.pcpus[c.p].timerAt === Infinity) modelBug(`timer choice on pcpu ${c.p} whose timer is not armed`);
+      if (irqsOff(st, st.pcpus[c.p])) modelBug(`timer choice on pcpu ${c.p} while its interrupts are off`);
       doTimer(st, c.p);
       break;
     case 'wake':
-      invariant(st.vcpus[c.v].runstate === RUNSTATE.BLOCKED, `wake choice for vcpu ${c.v} which is not blocked`);
+      if (st.vcpus[c.v].runstate !== RUNSTATE.BLOCKED) modelBug(`wake choice for vcpu ${c.v} which is not blocked`);
       doWake(st, c.v);
       break;
     case 'ipi':
-      invariant(st.pcpus[c.p].ipis.length > 0, `ipi choice on pcpu ${c.p} with no IPI pending`);
-      invariant(!irqsOff(st, st.pcpus[c.p]), `ipi choice on pcpu ${c.p} while its interrupts are off`);
+      if (!st.pcpus[c.p].ipis.length) modelBug(`ipi choice on pcpu ${c.p} with no IPI pending`);
+      if (irqsOff(st, st.pcpus[c.p])) modelBug(`ipi choice on pcpu ${c.p} while its interrupts are off`);
       doIpi(st, c.p);
       break;
   }
