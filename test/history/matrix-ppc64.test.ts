@@ -9,6 +9,8 @@ runMatrixCase('ppc64', {
   // nonvolatiles still sit in C frames; context_switch_done() from the exit path fixes it.
   'ppc-asm-exit-switch': ['inv3', 'ok', 'ok'],
   'per-vcpu-stack': ['ok', 'ok', 'ok'],
+  // The what-if: the nonvolatiles stay in C frames, but on the vcpu's own stack, which no switch resets.
+  'per-vcpu-stack-volatile-entry': ['ok', 'ok', 'ok'],
   'ppc-switch-in-routine': ['inv3', 'inv3', 'inv3'],
   'ppc-naive-volatile': ['inv3', 'inv3', 'inv3'],
   'fpu-eager': ['ok', 'ok', 'ok'],

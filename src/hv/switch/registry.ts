@@ -10,6 +10,7 @@ import { ppcAsmExitSwitch } from './ppc-asm-exit-switch/index.ts';
 import { ppcFullSaveOnSchedPaths } from './ppc-full-save-on-sched-paths/index.ts';
 import { ppcSwitchInRoutine } from './ppc-switch-in-routine/index.ts';
 import { perVcpuStack } from './per-vcpu-stack/index.ts';
+import { perVcpuStackVolatileEntry } from './per-vcpu-stack-volatile-entry/index.ts';
 import { fpuEager } from './fpu-eager/index.ts';
 import { xenX86LazyFpu } from './xen-x86-lazy-fpu/index.ts';
 import { riscvDirtyGated } from './riscv-dirty-gated/index.ts';
@@ -19,7 +20,7 @@ import { powerGiveupLoadfp } from './power-giveup-loadfp/index.ts';
 import { sel4Rfc18 } from './sel4-rfc18/index.ts';
 import { adaptive } from './adaptive/index.ts';
 
-export const DESIGNS: readonly SwitchDesign[] = [eager, xenX86Lazy, ppcFullSaveOnSchedPaths, ppcAsmExitSwitch, perVcpuStack, ppcSwitchInRoutine, ppcNaiveVolatile, fpuEager, xenX86LazyFpu, linuxX86Deferred, riscvDirtyGated, xenX86Lazy2005, arm64ForeignFpstate, powerGiveupLoadfp, sel4Rfc18, adaptive];
+export const DESIGNS: readonly SwitchDesign[] = [eager, xenX86Lazy, ppcFullSaveOnSchedPaths, ppcAsmExitSwitch, perVcpuStack, perVcpuStackVolatileEntry, ppcSwitchInRoutine, ppcNaiveVolatile, fpuEager, xenX86LazyFpu, linuxX86Deferred, riscvDirtyGated, xenX86Lazy2005, arm64ForeignFpstate, powerGiveupLoadfp, sel4Rfc18, adaptive];
 
 /** The lazily switchable unit designs (issue 6): what `run --preset fpu` compares. */
 export const FPU_DESIGNS: readonly SwitchDesign[] = [fpuEager, xenX86LazyFpu, linuxX86Deferred, riscvDirtyGated, arm64ForeignFpstate, powerGiveupLoadfp, sel4Rfc18, adaptive];

@@ -1,13 +1,30 @@
 /**
  * @module hv/switch/per-vcpu-stack: Xen on Arm (755e512957, "arm: use a per-VCPU stack. We do not
- * do any lazy state switching") and ia64 (1198a6a99f xenmisc.c: switch_to(); context_saved()).
- * Each vcpu has its own hypervisor stack, with its exception frame and C frames on it. The
- * switch routine (__context_switch, arm64 entry.S) saves only the callee-saved registers of the
- * hypervisor code that called it into prev's saved_context, loads next's, and returns on next's
- * stack; schedule_tail() saves and restores the rest (ctxt_switch_from/to: FP/SIMD eagerly,
- * system registers, page tables) and calls contextSaved(prev). prev's Xen call chain stays on
- * prev's own stack, guest nonvolatiles included, so a volatile-only entry is enough — the other
- * general answer to the seed's question (reference §3.4).
+ * do any lazy state switching"; read at c447b7308b: xen/arch/arm/arm64/entry.S, domain.c).
+ * Each vcpu has its own hypervisor stack, with its exception frame (cpu_user_regs at the top,
+ * v->arch.cpu_info) and C frames on it.
+ *
+ * - Entry: the arm64 `entry` macro pushes x0–x29 and lr (and, from a guest, SP_EL0, SP_EL1,
+ *   ELR_EL1, SPSR_EL1; ELR_EL2 and SPSR_EL2) into that frame on every path: the whole integer
+ *   state, as on x86 (entrySaves: every register the hypervisor uses).
+ * - context_switch(): local_irq_disable(); set_current(next); __context_switch(prev, next)
+ *   (entry.S) stores x19–x28, x29, sp and lr — the hypervisor's callee-saved registers at that
+ *   point, not the guest's — into prev's saved_context and loads next's: the pcpu is on next's
+ *   stack. schedule_tail(prev) then runs there: ctxt_switch_from(prev) (VFP and system
+ *   registers, eagerly), ctxt_switch_to(current), local_irq_enable(), sched_context_switched()
+ *   → context_saved(prev), and returns through next's own frames (context_switch, schedule,
+ *   do_softirq, its handler or the idle loop). sync_local_execstate() is a no-op: nothing lazy.
+ * - arch_set_info_guest() → arch_vcpu_apply_guest_context() (1e3dc2f866; before it
+ *   arch_set_info_guest() itself, 1c38a1e937) → vcpu_regs_user_to_hyp(): it writes the frame on
+ *   the vcpu's own stack and nothing else; the vcpu keeps its C frames and returns through them,
+ *   and the exit path (return_from_trap) restores the whole frame. continue_new_vcpu (the
+ *   saved_context.pc of arch_vcpu_create()) runs only for a vcpu that has never run.
+ *
+ * ia64 Xen (1198a6a99f xenmisc.c context_switch(): switch_to(); context_saved()) also kept a
+ * stack per vcpu, but it is not modelled here: no ia64 architecture, and its entry saved the
+ * preserved r4–r7 into the frame too (linux-xen/minstate.h SAVE_REST). A volatile-only entry on a
+ * per-vcpu stack — the other general answer to the seed's question (reference §3.4) — is the
+ * what-if per-vcpu-stack-volatile-entry.
  */
 import type { SwitchDesign } from '../types.ts';
 import type { HvState } from '../../model.ts';
@@ -15,7 +32,6 @@ import { loadClass, saveClass, setLoadedAll, writePtbase, charge } from '../../o
 import { unwindTo, idleDepth } from '../../stack.ts';
 import { contextSaved, tailDone } from '../../core.ts';
 import { HV_OWNER, newRegStore } from '../../../machine/index.ts';
-import { volatileOnlyEntry } from '../ppc-support.ts';
 
 function moveCtx(st: HvState, p: number, from: { val: Uint32Array; own: Int16Array }, to: { val: Uint32Array; own: Int16Array }): void {
   const regs = st.cfg.arch.cframes.allocation;
@@ -28,13 +44,18 @@ function moveCtx(st: HvState, p: number, from: { val: Uint32Array; own: Int16Arr
 
 export const perVcpuStack: SwitchDesign = {
   name: 'per-vcpu-stack',
-  summary: 'Xen Arm / ia64: per-vcpu stacks; switch_to saves only callee-saved registers; volatile-only entry suffices',
-  cites: ['xen/arch/arm/domain.c context_switch(), schedule_tail(); arm64 entry.S __context_switch (755e512957)', 'xen/arch/ia64/xen/xenmisc.c switch_to(); context_saved() (1198a6a99f)'],
+  summary: 'Xen on Arm: full save on entry into the frame on the vcpu\'s own stack; __context_switch moves only callee-saved registers and the stack',
+  cites: [
+    'xen/arch/arm/arm64/entry.S `entry` macro (x0–x29, lr), __context_switch, return_from_trap (c447b7308b; per-vcpu stacks since 755e512957)',
+    'xen/arch/arm/domain.c context_switch(), schedule_tail(), ctxt_switch_from/to(), continue_new_vcpu() (c447b7308b)',
+    'xen/arch/arm/domain.c arch_set_info_guest() → arch_vcpu_apply_guest_context() (1e3dc2f866) → vcpu_regs_user_to_hyp(), arm64/domain.c (1c38a1e937)',
+  ],
   stack: 'per-vcpu',
   // Xen Arm (2008 on) calls context_saved(prev) from schedule_tail(): today's interface only.
   contracts: ['2006-01-07'],
   supports: (arch) => (arch.cframes.allocation.length ? true : 'needs the callee-saved register set (cframes.allocation) of the hypervisor ABI'),
-  entrySaves: volatileOnlyEntry,
+  // The arm64 `entry` macro: every GPR on every path (c447b7308b entry.S).
+  entrySaves: (arch) => arch.hvRegs,
   contextSwitch(st, p, prev, next) {
     const pc = st.pcpus[p];
     const pv = st.vcpus[prev];
@@ -66,8 +87,10 @@ export const perVcpuStack: SwitchDesign = {
     tailDone(st, p);
   },
   contextWritten(st, v) {
-    // arch_set_info_guest() on Arm writes the frame on the vcpu's own stack, and a vcpu given a
-    // new context starts afresh: continue_new_vcpu → reset_stack_and_jump to the exit path.
+    // arch_set_info_guest() → vcpu_regs_user_to_hyp() (c447b7308b): the new registers go into the
+    // frame on the vcpu's own stack — nothing else; its C frames stay, and it returns through
+    // them to return_from_trap, which restores the whole frame. (The model's domain_destroy
+    // reuses the vcpu slot through this hook too; the frame wins at the exit just the same.)
     const vc = st.vcpus[v];
     if (!vc.stack) return;
     for (const r of st.cfg.arch.hvRegs) {
@@ -75,7 +98,6 @@ export const perVcpuStack: SwitchDesign = {
       vc.stack.frame.own[r] = vc.area.own[r];
       vc.stack.frameValid[r] = 1;
     }
-    vc.stack.cframes = [];
   },
   savedValue(st, v, r) {
     // What v's own stack gives back when it resumes: the exit path's frame restore wins; then the

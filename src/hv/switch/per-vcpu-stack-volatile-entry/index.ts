@@ -1,0 +1,1 @@
+export { perVcpuStackVolatileEntry } from './per-vcpu-stack-volatile-entry.ts';
