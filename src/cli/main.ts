@@ -141,18 +141,22 @@ export function buildProgram(): Command {
 
   program
     .command('replay-trace')
-    .description('replay a real scheduling trace (ftrace, trace-cmd, perf script, xentrace) through the switch designs')
+    .description('replay a real scheduling trace (ftrace, trace-cmd report or trace.dat, perf script, xentrace, Chrome/Perfetto/Fuchsia JSON; gzip too) through the switch designs; exit 1 when a design not kept broken has a violation')
     .argument('<file>', 'the trace file')
-    .option('--format <format>', 'auto, ftrace, trace-cmd, trace-cmd-raw, perf or xentrace', 'auto')
-    .option('--design <name...>', 'switch design(s) (default: every built-in design)')
+    .option('--format <format>', 'auto, ftrace, trace-cmd, trace-cmd-raw, perf, xentrace, trace-dat or chrome-json', 'auto')
+    .option('--design <name...>', 'switch design(s), or all (default: the designs run compares: none kept broken, each written for the contract)')
     .option('--arch <name|file...>', 'architecture(s): a built-in name or a .yaml/.json file (default: x86-64 and ppc64)')
     .option('--group <rule|file>', 'tasks into domains: tgid, process, pid, xen, or a YAML/JSON mapping file (default: tgid if traced, else process; xen for xentrace)')
     .option('--profile <comm=profile>', 'guest profile for tasks whose comm matches the glob (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--tsc-hz <n>', 'xentrace: TSC rate in Hz')
+    .option('--tsc-hz <n>', 'xentrace: TSC rate in Hz (default: estimated from the trace where it can be)')
+    .option('--contract <gen>', 'the scheduler interface: 2005-08, 2006-01-06 or 2006-01-07 (default, today\'s)')
+    .option('--design-file <file...>', 'switch design(s) of your own, as run takes them (README: Your own switch design)')
     .option('--json', 'print the result as JSON')
     .option('--perfetto <file>', 'write the timelines as Chrome trace-event JSON (ui.perfetto.dev)')
     .option('--ftrace <file>', 'write the switches as ftrace sched_switch text (one file per run)')
-    .action((file, opts) => replayTraceCommand(file, opts, out));
+    .action(async (file, opts) => {
+      process.exitCode = await replayTraceCommand(file, opts, out);
+    });
 
   return program;
 }

@@ -16,9 +16,9 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../base/index.ts';
-import { DESIGNS, getDesign, type SwitchDesign } from '../hv/index.ts';
+import { DEFAULT_CONTRACT, DESIGNS, getDesign, servesContract, type ContractName, type SwitchDesign } from '../hv/index.ts';
 import { PROFILES } from '../guest/index.ts';
-import { GROUP_RULES, planReplay, replayPlan, type DomainMapping, type GroupRule, type ProfileOverride, type ReplayResult } from '../sim/index.ts';
+import { GROUP_RULES, planReplay, replayPlan, type DomainMapping, type GroupRule, type ProfileOverride } from '../sim/index.ts';
 import {
   LineSplitter,
   TRACE_FORMATS,
@@ -36,8 +36,9 @@ import { traceDatRecords } from './trace-dat-file.ts';
 import { checkOutPath, writeTimelines, type RecordedRun } from './outputs.ts';
 import { isGzip, streamTraceFile } from './trace-bytes.ts';
 import { looksLikeJson } from '../trace/chrome-json.ts';
-import { resolveArch } from './args.ts';
-import { DEFAULT_ARCHS } from './run.ts';
+import { contractFlag, resolveArch } from './args.ts';
+import { loadDesignFile } from './design-file.ts';
+import { DEFAULT_ARCHS, defaultDesigns } from './run.ts';
 import { Progress } from './progress.ts';
 import type { Arch } from '../arch/index.ts';
 
@@ -51,6 +52,19 @@ export interface ReplayTraceFlags {
   json?: boolean;
   perfetto?: string;
   ftrace?: string;
+  /** The scheduler-interface generation (hv/contract), as `run --contract`. */
+  contract?: string;
+  /** Designs of the user's own (cli/design-file.ts), as `run --design-file`. */
+  designFile?: string[];
+}
+
+/**
+ * A design whose violations on a replay are the expected result, not a finding: kept broken on
+ * purpose, or not written for the contract it runs under (run's rule, cli/run.ts
+ * unexpectedFailures; xen-x86-lazy-2005 under today's contract).
+ */
+export function expectedToFail(d: SwitchDesign, contract: ContractName): boolean {
+  return d.broken !== undefined || !servesContract(d, contract);
 }
 
 const CHUNK = 1 << 16;
@@ -171,13 +185,21 @@ function parseTscHz(text: string | undefined): number | undefined {
   return n;
 }
 
-export async function replayTraceCommand(file: string, f: ReplayTraceFlags, out: (s: string) => void): Promise<void> {
+/** Replays the trace and prints the comparison; returns the exit status (1: a design expected to be correct had a violation). */
+export async function replayTraceCommand(file: string, f: ReplayTraceFlags, out: (s: string) => void): Promise<number> {
   const format = f.format as TraceFormat | 'auto';
   if (format !== 'auto' && !TRACE_FORMATS.includes(format)) {
     throw new InputError('--format', [{ where: '--format', message: `unknown trace format "${f.format}"; expected auto or one of ${TRACE_FORMATS.join(', ')}` }]);
   }
   const archs: Arch[] = (f.arch?.length ? f.arch.flatMap((a) => a.split(',')) : DEFAULT_ARCHS).map(resolveArch);
-  const designs: SwitchDesign[] = f.design?.length ? f.design.flatMap((d) => d.split(',')).map(getDesign) : [...DESIGNS];
+  const contract = contractFlag(f.contract ?? DEFAULT_CONTRACT);
+  // Default: the designs `run` compares (none kept broken, each written for the contract);
+  // `--design all`: every built-in one, the broken ones marked as expected failures.
+  const named = f.design?.length ? f.design.flatMap((d) => d.split(',')) : [];
+  const fromFiles: SwitchDesign[] = [];
+  for (const file of f.designFile ?? []) fromFiles.push(await loadDesignFile(file));
+  const chosen = named.includes('all') ? [...DESIGNS] : named.map(getDesign);
+  const designs: SwitchDesign[] = named.length || fromFiles.length ? [...chosen, ...fromFiles] : defaultDesigns(contract);
   const group: GroupRule | undefined = f.group === undefined ? undefined : (GROUP_RULES as readonly string[]).includes(f.group) ? (f.group as GroupRule) : loadMapping(f.group);
   const profiles = f.profile.map(parseProfileFlag);
   const tscHz = parseTscHz(f.tscHz);
@@ -190,7 +212,8 @@ export async function replayTraceCommand(file: string, f: ReplayTraceFlags, out:
     for (const design of designs) {
       const ok = design.supports(arch);
       if (ok === true) pairs.push({ arch, design });
-      else skipped.push({ design: design.name, arch: arch.name, reason: ok });
+      // As in `run`: a design chosen by default that declines an architecture is simply not run there.
+      else if (named.length || fromFiles.length) skipped.push({ design: design.name, arch: arch.name, reason: ok });
     }
   }
   if (!pairs.length) throw new InputError('--design', skipped.map((s) => ({ where: '--design', message: `${s.design} does not support ${s.arch}: ${s.reason}` })));
@@ -200,7 +223,7 @@ export async function replayTraceCommand(file: string, f: ReplayTraceFlags, out:
   records.length = 0; // the plan holds what the replay needs
 
   const wantTimeline = f.perfetto !== undefined || f.ftrace !== undefined;
-  const results: ReplayResult[] = [];
+  const results: ReplayDocument['results'] = [];
   const timelines: RecordedRun[] = [];
   const progress = new Progress('lazyswitch replay-trace');
   pairs.forEach(({ arch, design }, i) => {
@@ -208,18 +231,20 @@ export async function replayTraceCommand(file: string, f: ReplayTraceFlags, out:
     const r = replayPlan(plan, {
       arch,
       design,
+      contract,
       tracer,
       onProgress: (fr) => progress.update((i + fr) / pairs.length, `${design.name} on ${arch.name}`),
       onDone: (st) => {
         if (tracer) timelines.push({ arch: arch.name, design: design.name, timeline: tracer.finish(st) });
       },
     });
-    results.push(r);
+    results.push({ ...r, expected: expectedToFail(design, contract) });
   });
   progress.done();
+  const failed = results.filter((r) => r.violationCount > 0 && !r.expected);
 
   const h = diag.header;
-  const doc: ReplayDocument = { trace: { ...plan.facts, file, ...(h.embeddedFormat ? { embeddedFormat: h.embeddedFormat } : {}), ...(h.gzip ? { gzip: true } : {}) }, results, ...(skipped.length ? { skipped } : {}) };
+  const doc: ReplayDocument = { trace: { ...plan.facts, file, ...(h.embeddedFormat ? { embeddedFormat: h.embeddedFormat } : {}), ...(h.gzip ? { gzip: true } : {}) }, results, ...(skipped.length ? { skipped } : {}), contract };
   // Linux tasks keep their comm and pid in --ftrace output; Xen vcpus (whose pid, the vcpu id,
   // repeats across domains) keep their d<dom>v<n> name and get the model's vcpu id.
   const tasks: { comm: string; pid: number }[] = [];
@@ -227,8 +252,10 @@ export async function replayTraceCommand(file: string, f: ReplayTraceFlags, out:
   writeTimelines(f, timelines, results.map((r) => r.violations), { offsetSeconds: plan.facts.startSeconds, tasks });
   if (f.json) {
     out(JSON.stringify(doc, null, 2));
-    return;
+    return failed.length ? 1 : 0;
   }
-  out(`lazyswitch replay-trace: ${pairs.length} run${pairs.length === 1 ? '' : 's'} (${[...new Set(pairs.map((p) => p.design.name))].join(', ')} on ${[...new Set(pairs.map((p) => p.arch.name))].join(', ')}), checker on\n`);
+  out(`lazyswitch replay-trace: ${pairs.length} run${pairs.length === 1 ? '' : 's'} (${[...new Set(pairs.map((p) => p.design.name))].join(', ')} on ${[...new Set(pairs.map((p) => p.arch.name))].join(', ')})${contract !== DEFAULT_CONTRACT ? `, contract ${contract}` : ''}, checker on\n`);
   out(renderReplay(doc));
+  if (failed.length) out(`\nexit status 1: ${failed.map((r) => `${r.design} on ${r.arch} (${r.violationCount} violations)`).join(', ')} — not kept broken on purpose and written for contract ${contract}, so these are findings`);
+  return failed.length ? 1 : 0;
 }

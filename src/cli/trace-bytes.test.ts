@@ -3,7 +3,7 @@
  * Fuchsia trace ../shared/data/traces/fuchsia_4cpu_ctxsw.json.gz, whose per-cpu switch counts
  * must equal a count made here by a separate pass (gunzip, JSON.parse, count `ph: "k"` by cpu).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import type { TraceDiagnostics } from '../trace/trace-diagnostics.ts';
 import { TraceFormatError } from '../trace/trace-format-error.ts';
 import { readTraceFile } from './read-trace-file.ts';
 import { readTrace } from './replay-trace.ts';
+import { describeTraces, tracePath } from '../../test/shared-data.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/traces/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'lazyswitch-gz-'));
@@ -77,9 +78,9 @@ describe('gzip, transparently', () => {
   });
 });
 
-const FUCHSIA = new URL('../../../shared/data/traces/fuchsia_4cpu_ctxsw.json.gz', import.meta.url);
+const FUCHSIA = tracePath('fuchsia_4cpu_ctxsw.json.gz');
 
-describe.skipIf(!existsSync(FUCHSIA))('fuchsia_4cpu_ctxsw.json.gz (catapult test data, ../shared)', () => {
+describeTraces('fuchsia_4cpu_ctxsw.json.gz (catapult test data, ../shared)', ['fuchsia_4cpu_ctxsw.json.gz'], () => {
   it('per-cpu switch counts equal an independent count of its ph "k" events (46,691 on 4 cpus)', async () => {
     // The independent count: the whole document parsed at once, `ph: "k"` counted by `cpu`.
     const doc = JSON.parse(gunzipSync(readFileSync(FUCHSIA)).toString('utf8')) as { systemTraceEvents: { events: { ph: string; cpu?: number }[] } };
@@ -88,7 +89,7 @@ describe.skipIf(!existsSync(FUCHSIA))('fuchsia_4cpu_ctxsw.json.gz (catapult test
     expect(Object.values(want).reduce((a, b) => a + b, 0)).toBe(46691);
     expect(Object.keys(want)).toHaveLength(4);
 
-    const { records, diag } = await readAll(fileURLToPath(FUCHSIA));
+    const { records, diag } = await readAll(FUCHSIA);
     expect(diag).toMatchObject({ format: 'chrome-json', malformedCount: 0 });
     expect(diag.header).toMatchObject({ gzip: true, container: 'systemTraceEvents', embeddedFormat: 'fuchsia' });
     const got: Record<string, number> = {};

@@ -43,8 +43,9 @@ import type { Arch } from '../arch/index.ts';
 import { InputError, UnsupportedError, invariant } from '../base/index.ts';
 import { Checker } from '../check/index.ts';
 import { PROFILES, profileIndex } from '../guest/index.ts';
-import { GUEST_OP, NONE, PHASE, RUNSTATE, newMetrics, type HvState, type HvTracer, type Mutations, type SwitchDesign, type Vcpu, type Domain } from '../hv/index.ts';
+import { GUEST_OP, NONE, PHASE, RUNSTATE, designFor, newMetrics, type ContractName, type HvState, type HvTracer, type Mutations, type SwitchDesign, type Vcpu, type Domain } from '../hv/index.ts';
 import { scripted, setWanted } from '../hv/sched/scripted/index.ts';
+import { IPI_FLUSH } from '../machine/index.ts';
 import type { DomainSpec } from '../scenario/index.ts';
 import {
   UNKNOWN_CPU,
@@ -524,6 +525,8 @@ export interface ReplayOptions {
   watchdogSeconds?: number;
   /** Deliberate bugs (the mutation suite); absent in every real replay. */
   mutations?: Mutations;
+  /** The scheduler-interface generation (hv/contract; default today's); a design with its own form for it runs that form, as in `run`. */
+  contract?: ContractName;
 }
 
 export interface ReplayFacts {
@@ -562,7 +565,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export function buildReplayState(plan: ReplayPlan, o: ReplayOptions, checker: Checker | null): HvState {
   const specs: DomainSpec[] = plan.domains.map((d) => ({ profile: d.profile, vcpus: d.vcpus.length, weight: 256, cap: 0 }));
   const seconds = Math.max(plan.facts.spanSeconds, 1e-6);
-  const st = buildState({ arch: o.arch, design: o.design, sched: scripted, pcpus: plan.pcpus, domains: specs, seconds, observer: checker, tracer: o.tracer ?? null, mutations: o.mutations });
+  const design = designFor(o.design, o.contract);
+  const st = buildState({ arch: o.arch, design, sched: scripted, pcpus: plan.pcpus, domains: specs, seconds, observer: checker, tracer: o.tracer ?? null, mutations: o.mutations, contract: o.contract });
   invariant(st.vcpus.length === plan.pcpus + plan.tasks.length, 'buildState makes one vcpu per DomainSpec vcpu after the idle vcpus');
   plan.domains.forEach((d, i) => {
     (st.domains[i] as Mutable<Domain>).name = d.name;
@@ -651,11 +655,29 @@ export function replayPlan(plan: ReplayPlan, o: ReplayOptions): ReplayResult {
    */
   const freeAt = new Float64Array(st.vcpus.length);
 
+  /**
+   * Under the contracts of 2005 (hv/contract: no deferred migration, no load balancing) a vcpu
+   * changed pcpu only while paused: vcpu_pause() synced it — sync_lazy_execstate_cpu(), a flush IPI
+   * to the pcpu still holding its state lazily — then it moved (02bf186308 dom0_ops.c
+   * DOM0_PINCPUDOMAIN; control.ts). A trace's migration is carried out that way there, the flush
+   * sent at the migration's trace time `t` on behalf of pcpu c; xen-x86-lazy-2005, with no pull of
+   * its own, relies on it. Today's contract needs none: the switch pulls (1088bc0f6d).
+   */
+  const pauseSync = (v: number, c: number, t: number) => {
+    const d = st.vcpus[v].dirtyPcpu;
+    if (d === NONE || d === c) return;
+    st.pcpus[d].ipis.push({ kind: IPI_FLUSH, from: c, at: Math.max(t, st.pcpus[d].clock) });
+    st.metrics.ipis++;
+    st.metrics.remoteSyncs++;
+    settle();
+  };
+
   /** Switch pcpu c to vcpu nv at time t0 (cycles, trace time); prev blocks when `block`. */
   const switchOn = (c: number, nv: number, t0: number, block: boolean) => {
     const pc = st.pcpus[c];
     const prev = pc.current;
     const t = nv === pc.idle ? t0 : Math.max(t0, freeAt[nv]);
+    if (nv !== pc.idle && st.vcpus[nv].processor !== c && !st.cfg.contract.deferredMigration) pauseSync(nv, c, t);
     if (pc.phase === PHASE.GUEST) {
       guestUntil(c, t, block ? GUEST_OP.BLOCK : GUEST_OP.YIELD);
       if (pc.phase === PHASE.GUEST) {
@@ -741,5 +763,7 @@ export function replayPlan(plan: ReplayPlan, o: ReplayOptions): ReplayResult {
   const r = summarise(st, steps, checker);
   facts.maxLagUs = Number(facts.maxLagUs.toFixed(3));
   facts.wordsMoved = r.metrics.wordsSaved + r.metrics.wordsRestored;
+  // Named as asked, with the form that ran (as runOne does: xen-x86-lazy runs as xen-x86-lazy-2005 under 2005-08).
+  if (st.cfg.design !== o.design) return { ...r, design: o.design.name, form: st.cfg.design.name, replay: facts };
   return { ...r, replay: facts };
 }
