@@ -17,7 +17,8 @@ export interface InputIssue {
 export class InputError extends Error {
   readonly issues: InputIssue[];
   constructor(source: string, issues: InputIssue[]) {
-    super(`${source}: ${issues.map((i) => `${i.where}: ${i.message}`).join('; ')}`);
+    // An issue at the source itself (a flag's value) is named once: "--domains: …", not "--domains: --domains: …".
+    super(`${source}: ${issues.map((i) => (i.where === source ? i.message : `${i.where}: ${i.message}`)).join('; ')}`);
     this.name = 'InputError';
     this.issues = issues;
   }

@@ -12,6 +12,7 @@ import { explainAnswer, explainRows, matrixLegend, matrixReading, renderExplainT
 import { InputError } from '../base/index.ts';
 import { contractFlag, intFlag, resolveArch } from './args.ts';
 import { Progress } from './progress.ts';
+import type { Arch } from '../arch/index.ts';
 
 export interface ExplainFlags {
   pcpus: string;
@@ -27,8 +28,19 @@ export interface ExplainFlags {
 
 const ALIASES: Record<string, string> = { ppc: 'ppc64', x86: 'x86-64', arm: 'arm64', riscv: 'riscv64' };
 
+/** explain's argument: an alias, a built-in architecture or a file — blamed on the argument, not on an --arch never typed. */
+function explainTarget(target: string): Arch {
+  try {
+    return resolveArch(ALIASES[target] ?? target);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    const aliases = Object.keys(ALIASES).join(', ');
+    throw new InputError('explain', e.issues.map((i) => ({ where: 'explain', message: `${i.message.replace(/; expected one of /, `; expected ${aliases}, or one of `)}` })));
+  }
+}
+
 export function explainCommand(target: string, f: ExplainFlags, out: (s: string) => void): void {
-  const arch = resolveArch(ALIASES[target] ?? target);
+  const arch = explainTarget(target);
   const pcpus = intFlag('--pcpus', f.pcpus, 1, 31);
   const domains = parseDomains(f.domains);
   const sched = getScheduler(f.sched);

@@ -48,18 +48,37 @@ export function mutantsCommand(f: MutantsFlags, out: (s: string) => void): numbe
     const ex = (m: (typeof doc.mutants)[number]) => ('explored' in m ? m.explored : null);
     out(
       renderTable(
-        ['mutant', 'arch', 'caught', 'steps', 'invariant', ...(f.explore ? ['explorer', 'choices', 'states'] : []), 'first violation'],
+        ['mutant', 'arch', 'caught', 'steps', 'invariant', ...(f.explore ? ['explorer', 'choices', 'states'] : [])],
         doc.mutants.map((m) => {
           const e = ex(m);
           const explored = e ? [e.caught ? 'yes' : 'NO', e.choices ?? '-', e.states] : [];
-          return [m.name, m.arch, m.caught ? 'yes' : 'NO', m.steps, m.violation?.invariant ?? '-', ...explored, (m.violation?.message ?? '').slice(0, 90)];
+          return [m.name, m.arch, m.caught ? 'yes' : 'NO', m.steps, m.violation?.invariant ?? '-', ...explored];
         }),
       ),
     );
     if (f.explore) out(`\nexplorer: each mutant explored breadth first from the smallest configuration that exposes it (lazyswitch explore --design MUTANT), up to ${EXPLORE_DEFAULT_BUDGET.toLocaleString('en-US')} states; choices = the length of its shortest counterexample.`);
     out('');
-    for (const m of doc.mutants) out(`  ${m.name}: ${m.description}. ${m.history}.`);
+    // Each mutant's whole story, its first violation included, wrapped rather than cut.
+    for (const m of doc.mutants) {
+      out(wrap(`${m.name}: ${m.description}. ${m.history}.`, '  ', '    '));
+      if (m.violation) out(wrap(`first violation: ${m.violation.message}`, '    ', '      '));
+    }
     out(`\nmutation score: ${doc.mutants.filter((m) => m.caught).length}/${doc.mutants.length} = ${doc.score}`);
   }
   return doc.score === 1 && !escaped.length ? 0 : 1;
+}
+
+/** Wrap text at word boundaries to 100 columns, the first line indented by `first`, the others by `rest`. */
+function wrap(text: string, first: string, rest: string): string {
+  const lines: string[] = [];
+  let line = first;
+  for (const w of text.split(' ')) {
+    if (line.length + w.length + 1 > 100 && line.trim()) {
+      lines.push(line.trimEnd());
+      line = rest;
+    }
+    line += (line.trim() ? ' ' : '') + w;
+  }
+  lines.push(line.trimEnd());
+  return lines.join('\n');
 }

@@ -9,7 +9,7 @@
  * (out.txt → out.x86-64.eager.txt). Files are written to a temporary name and renamed, so an
  * interrupted or failed command never leaves half a file.
  */
-import { existsSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { InputError } from '../base/index.ts';
 import type { Violation } from '../check/index.ts';
@@ -52,6 +52,15 @@ export function writeAtomically(flag: string, path: string, text: string): void 
     }
     throw cannot(flag, `cannot write "${path}"`, e);
   }
+}
+
+/** What was written, for the user: "wrote out.json (24.7 MB)", one line per file. */
+export function writtenLines(paths: string[]): string[] {
+  return paths.map((p) => {
+    const b = statSync(p).size;
+    const size = b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} kB` : `${b} bytes`;
+    return `wrote ${p} (${size})`;
+  });
 }
 
 /** OUT.txt → OUT.<arch>.<design>.txt */

@@ -6,7 +6,7 @@ import { DEFAULT_DOMAINS, parseDomains, parseTime } from '../scenario/index.ts';
 import { readResults, renderRunTable, TimelineRecorder, type RunDocument } from '../report/index.ts';
 import { renderTable } from '../report/table.ts';
 import { builtinArchNames } from '../arch/index.ts';
-import { checkOutPath, writeTimelines, type RecordedRun } from './outputs.ts';
+import { checkOutPath, writeTimelines, writtenLines, type RecordedRun } from './outputs.ts';
 import { checkReportPath, writeReportFile } from './report-file.ts';
 import { InputError } from '../base/index.ts';
 import { contractFlag, intFlag, resolveArch } from './args.ts';
@@ -139,7 +139,7 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
     results.push(r);
   });
   progress.done();
-  writeTimelines(f, timelines, results.map((r) => r.violations));
+  const written = writtenLines(writeTimelines(f, timelines, results.map((r) => r.violations)));
 
   const doc: RunDocument = {
     scenario: { archs: archs.map((a) => a.name), pcpus, domains, sched: sched.name, designs: designs.map((d) => d.name), seconds, seed, controlHz, contract },
@@ -150,6 +150,9 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
   const failed = unexpectedFailures(results, designs, contract);
   if (f.json) {
     out(JSON.stringify(doc, null, 2));
+    // Standard output is the JSON document; what else was written goes to standard error.
+    for (const w of written) process.stderr.write(`${w}\n`);
+    if (f.report !== undefined) process.stderr.write(`${writtenLines([f.report])[0]}\n`);
     return failed.length ? 1 : 0;
   }
   const doms = domains.map((d) => `${d.vcpus}×${d.profile}${d.weight !== 256 ? ` w${d.weight}` : ''}${d.cap ? ` cap ${d.cap}%` : ''}`).join(', ');
@@ -164,7 +167,8 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
   out(fpu ? readFpu(results, pcpus, archs) : readResults(results));
   const shown = results.flatMap((r) => r.violations.slice(0, 3).map((v) => `  [${r.design}/${r.arch}] ${v.invariant} at step ${v.step} (t=${v.time}s): ${v.message}`));
   if (shown.length) out(`\nFirst violations:\n${shown.join('\n')}`);
-  if (f.report !== undefined) out(`\nHTML report: ${f.report}`);
+  if (written.length) out(`\n${written.join('\n')}`);
+  if (f.report !== undefined) out(`\nHTML report: ${writtenLines([f.report])[0].slice('wrote '.length)}`);
   if (failed.length) out(`\nexit status 1: ${failed.map((r) => `${r.design} on ${r.arch} (${r.violationCount} violations)`).join(', ')} — not kept broken on purpose, so these are findings`);
   return failed.length ? 1 : 0;
 }

@@ -26,10 +26,10 @@ export function checkDesign(design: SwitchDesign, archs: Arch[] = builtinArchNam
     }
     for (const sched of ['credit', 'rr']) {
       const r = runOne({ arch, design, sched: getScheduler(sched), pcpus: 4, domains: parseDomains('io*6,vector*2'), seconds: 0.3, seed: 7 });
-      out.push({ check: `no violation under load (${sched})`, arch: arch.name, passed: r.violationCount === 0 && r.metrics.switches > 0, detail: r.violations[0]?.message ?? `${r.metrics.switches} switches, ${r.metrics.lazySwitches} lazy` });
+      out.push({ check: `no violation under load (${sched})`, arch: arch.name, passed: r.violationCount === 0 && r.metrics.switches > 0, detail: r.violations[0]?.message ?? `${r.metrics.switches.toLocaleString('en-US')} switches, ${r.metrics.lazySwitches.toLocaleString('en-US')} lazy` });
     }
     const c = runOne({ arch, design, sched: getScheduler('credit'), pcpus: 4, domains: parseDomains('int*2,io*4,fp*2'), seconds: 0.3, seed: 5, controlHz: 3000 });
-    out.push({ check: 'no violation with control operations', arch: arch.name, passed: c.violationCount === 0 && c.metrics.controlOps > 0, detail: c.violations[0]?.message ?? `${c.metrics.controlOps} control operations` });
+    out.push({ check: 'no violation with control operations', arch: arch.name, passed: c.violationCount === 0 && c.metrics.controlOps > 0, detail: c.violations[0]?.message ?? `${c.metrics.controlOps.toLocaleString('en-US')} control operations` });
     const o = { arch, design, sched: getScheduler('credit'), pcpus: 3, domains: parseDomains('io*2,fp*2'), seconds: 0.05, seed: 3 };
     const same = JSON.stringify(runOne(o)) === JSON.stringify(runOne(o));
     out.push({ check: 'deterministic', arch: arch.name, passed: same, detail: same ? 'identical results for one seed' : 'two runs with one seed differ' });

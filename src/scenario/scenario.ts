@@ -65,6 +65,7 @@ export function parseDomains(spec: string, where = '--domains'): DomainSpec[] {
 
 export function parseTime(text: string, where = '--time'): number {
   const s = parseDuration(text);
-  if (s === null || s > 3600) throw new InputError(where, [{ where, message: `"${text}" is not a duration such as 1s, 250ms, 500us (at most 3600s)` }]);
+  if (s === null) throw new InputError(where, [{ where, message: `"${text}" is not a duration such as 1h, 2min, 1s, 250ms, 500us` }]);
+  if (s > 3600) throw new InputError(where, [{ where, message: `"${text}" is longer than the limit of 1h (3600s) of simulated time` }]);
   return s;
 }

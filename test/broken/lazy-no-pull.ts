@@ -13,3 +13,4 @@ export const lazyNoPull: SwitchDesign = {
   cites: ['the bug fixed by 1088bc0f6d (2006-01-07)'],
   dirtyElsewhere: undefined,
 };
+export default lazyNoPull;

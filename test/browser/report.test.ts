@@ -46,7 +46,9 @@ describeBrowser('lazyswitch run --report (the self-contained HTML report)', () =
 
   it('is written (atomically, no temporary file left) and its path printed at the end', () => {
     expect(existsSync(file)).toBe(true);
-    expect(stdout.trimEnd().split('\n').pop()).toBe(`HTML report: ${file}`);
+    const last = stdout.trimEnd().split('\n').pop()!;
+    expect(last.startsWith(`HTML report: ${file} (`)).toBe(true);
+    expect(last).toMatch(/ \([\d.]+ (kB|MB)\)$/);
     const html = readFileSync(file, 'utf8');
     expect(html).not.toMatch(/<script|<link |src="http|href="http/);
   });
