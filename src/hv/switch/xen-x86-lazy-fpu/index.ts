@@ -1,1 +1,1 @@
-export { xenX86LazyFpu, saveLazyFpu, loadLazyFpu, saveDirtiedUnits } from './xen-x86-lazy-fpu.ts';
+export { xenX86LazyFpu, saveLazyFpu, loadLazyFpu, saveDirtiedUnits, vcpuSaveFpu, vcpuRestoreFpuEager, nonlazyMask } from './xen-x86-lazy-fpu.ts';

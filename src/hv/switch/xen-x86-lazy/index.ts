@@ -1,1 +1,1 @@
-export { xenX86Lazy, fullSwitch, loadSegments, lazyContextSwitch, lazySyncLocal } from './xen-x86-lazy.ts';
+export { xenX86Lazy, fullSwitch, loadSegments, lazyContextSwitch, lazySyncLocal, type UnitSwitch } from './xen-x86-lazy.ts';

@@ -13,7 +13,7 @@
  */
 import type { SwitchDesign } from '../types.ts';
 import type { HvState } from '../../model.ts';
-import { NONE } from '../../model.ts';
+import { NONE, unitMask } from '../../model.ts';
 import { loadClass, loadHv, saveAll, saveClass, saveHv, setLoadedAll, writePtbase, xrstorState, xsaveState } from '../../ops.ts';
 import { HV_OWNER } from '../../../machine/index.ts';
 
@@ -28,15 +28,24 @@ import { HV_OWNER } from '../../../machine/index.ts';
  * xsave(), vcpu_restore_fpu_nonlazy() → xrstor(), xen/arch/x86/xstate.c), so the processor's
  * init and modified optimisations apply (hv/ops xsaveState) on an architecture with `xsave`.
  * Off (xen-x86-lazy), every class is copied in full, as before.
+ *
+ * `units`: the FP/vector units are not moved with the rest but by the design's own FPU code
+ * (xen-x86-lazy-fpu: Xen 4.0–4.10's vcpu_save_fpu() and vcpu_restore_fpu_eager(), called from
+ * this same __context_switch()); every other class moves as above.
  */
-export function fullSwitch(st: HvState, p: number, xsave = false): void {
+export function fullSwitch(st: HvState, p: number, xsave = false, units?: UnitSwitch): void {
   const pc = st.pcpus[p];
   const from = pc.loaded[0];
   const to = pc.current;
   const a = st.cfg.arch;
-  const comps = xsave ? a.xsaveMask : 0;
+  const um = units ? unitMask(a) : 0;
+  const comps = units ? 0 : xsave ? a.xsaveMask : 0;
   if (!st.vcpus[from].isIdle) {
-    if (comps) {
+    if (units) {
+      saveHv(st, p, from);
+      for (const c of a.classes) if (!c.hvUses && !((um >>> c.index) & 1)) saveClass(st, p, from, c.index);
+      units.save(st, p, from);
+    } else if (comps) {
       saveHv(st, p, from);
       for (const c of a.classes) if (!c.hvUses && !((comps >>> c.index) & 1)) saveClass(st, p, from, c.index);
       xsaveState(st, p, from, comps);
@@ -46,30 +55,39 @@ export function fullSwitch(st: HvState, p: number, xsave = false): void {
   if (!st.vcpus[to].isIdle) {
     st.cfg.observer?.onLoad(st, p, to);
     loadHv(st, p, to);
-    for (const c of a.classes) if (!c.hvUses && c.role !== 'system' && !((comps >>> c.index) & 1)) loadClass(st, p, to, c.index);
+    for (const c of a.classes) if (!c.hvUses && c.role !== 'system' && !(((comps | um) >>> c.index) & 1)) loadClass(st, p, to, c.index);
     if (comps) xrstorState(st, p, to, comps);
+    units?.load(st, p, to);
     st.vcpus[to].dirtyPcpu = p;
   }
   writePtbase(st, p, st.vcpus[to].isIdle ? HV_OWNER : st.vcpus[to].domain);
   setLoadedAll(st, p, to);
 }
 
-/** context_switch()'s curr_vcpu check, then __context_switch() and load_segments() (xsave: see fullSwitch). */
-export function lazyContextSwitch(st: HvState, p: number, next: number, xsave = false): void {
+/** How a design built on this switch moves the FP/vector units in __context_switch() (fullSwitch). */
+export interface UnitSwitch {
+  /** prev (not idle) is being saved: its units, as vcpu_save_fpu(p) does. */
+  save(st: HvState, p: number, v: number): void;
+  /** next (not idle) is being loaded: its units, as vcpu_restore_fpu_eager(n) does. */
+  load(st: HvState, p: number, v: number): void;
+}
+
+/** context_switch()'s curr_vcpu check, then __context_switch() and load_segments() (xsave, units: see fullSwitch). */
+export function lazyContextSwitch(st: HvState, p: number, next: number, xsave = false, units?: UnitSwitch): void {
   const pc = st.pcpus[p];
   if (pc.loaded[0] === next || (st.vcpus[next].isIdle && pc.online)) {
     st.metrics.lazySwitches++;
     return;
   }
-  fullSwitch(st, p, xsave);
+  fullSwitch(st, p, xsave, units);
   if (!st.vcpus[next].isIdle) loadSegments(st, p, next);
 }
 
-/** __sync_local_execstate(): commit what this pcpu holds lazily (xsave: see fullSwitch). */
-export function lazySyncLocal(st: HvState, p: number, xsave = false): boolean {
+/** __sync_local_execstate(): commit what this pcpu holds lazily (xsave, units: see fullSwitch). */
+export function lazySyncLocal(st: HvState, p: number, xsave = false, units?: UnitSwitch): boolean {
   const pc = st.pcpus[p];
   if (pc.loaded[0] === pc.current) return false;
-  fullSwitch(st, p, xsave);
+  fullSwitch(st, p, xsave, units);
   return true;
 }
 
