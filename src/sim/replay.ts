@@ -337,6 +337,9 @@ export function planReplay(records: readonly TraceRecord[], diag: TraceDiagnosti
   if (rule === 'xen' && !xen) throw new InputError('--group', [{ where: '--group', message: `"xen" groups by Xen domain id, which only a xentrace trace has (this one is ${format})` }]);
   const commOfPid = new Map<number, string>();
   for (const t of tasks.values()) if (!commOfPid.has(t.pid)) commOfPid.set(t.pid, t.comm);
+  // Names the trace gives processes themselves (Fuchsia's ph "p", Chrome's process_name), for
+  // processes whose pid is no thread's (a Zircon process koid).
+  const processNames = diag.header.processNames;
   const matchers = typeof rule === 'object' ? compileMapping(rule) : null;
   const groupOf = (t: TaskInfo): string => {
     if (matchers) {
@@ -349,7 +352,7 @@ export function planReplay(records: readonly TraceRecord[], diag: TraceDiagnosti
       case 'pid':
         return `${t.comm}-${t.pid}`;
       case 'tgid':
-        if (t.tgid !== undefined) return `${commOfPid.get(t.tgid) ?? 'tgid'}:${t.tgid}`;
+        if (t.tgid !== undefined) return `${commOfPid.get(t.tgid) ?? processNames?.get(t.tgid) ?? 'tgid'}:${t.tgid}`;
         return processName(t.comm);
       default:
         return processName(t.comm);

@@ -81,6 +81,8 @@ describe('Chrome trace JSON', () => {
     ]);
     // 6 naming events and 2 traceEvents.
     expect(diagnostics.otherEvents).toBe(8);
+    // Process names for the domains (planReplay's tgid rule): `scenic:1200`, `kernel:0`.
+    expect(diagnostics.header.processNames).toEqual(new Map([[1200, 'scenic'], [0, 'kernel']]));
   });
 
   it('gives the same records however the text is split into chunks', () => {

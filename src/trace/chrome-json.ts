@@ -384,6 +384,8 @@ export class ChromeJsonParser {
       if (typeof e.tid === 'number' && typeof e.name === 'string') {
         this.threadName.set(e.tid, e.name);
         if (e.pid === 0 && /^idle \d+$/.test(e.name)) this.idleTid.add(e.tid);
+        // Zircon's kernel threads (dpc-N, idle N, …) are in no process: pid 0.
+        if (e.pid === 0 && !this.procName.has(0)) this.procName.set(0, 'kernel');
       }
       d.otherEvents++;
       return;
@@ -432,6 +434,7 @@ export class ChromeJsonParser {
         `no context switch in this Chrome trace JSON: its ${this.chromeEvents} traceEvents are user-space events; the scheduler's switches are in "systemTraceEvents" (systrace/atrace or Perfetto with sched_switch, exported as JSON; Fuchsia's ktrace)`,
       );
     }
+    if (this.procName.size) d.header.processNames = this.procName;
     if (this.capDepth > 0) d.addMalformed(this.ordinal + 1, this.capText.slice(0, 200), 'the input ends inside an event (truncated file)');
     return d;
   }

@@ -112,4 +112,6 @@ export interface TraceHeader {
   embeddedFormat?: TraceFormat | 'fuchsia';
   /** The file was gzip-compressed (read through node:zlib). */
   gzip?: boolean;
+  /** chrome-json: process names the trace states (Fuchsia `ph: "p"`, `process_name` metadata), by pid. */
+  processNames?: Map<number, string>;
 }

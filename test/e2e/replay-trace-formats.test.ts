@@ -91,7 +91,7 @@ describe('replay-trace on Chrome trace JSON and gzip', () => {
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out).trace).toMatchObject({ format: 'chrome-json', embeddedFormat: 'fuchsia', gzip: true, cpus: 2, switchesPerCpu: { 0: 5, 1: 2 } });
     const t = cli('replay-trace', f, '--design', 'eager', '--arch', 'x86-64');
-    expect(t.out).toMatch(/chrome-json \(systemTraceEvents: fuchsia\), gzip, 2 cpus/);
+    expect(t.out).toMatch(/chrome-json \(systemTraceEvents: fuchsia\), gzip, 2 cpus, 3 tasks in 2 domains \(--group tgid\)/);
   });
 
   it('a truncated gzip and a traceEvents-only JSON: exit 2, one sentence, no output', () => {
