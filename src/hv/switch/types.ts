@@ -101,6 +101,17 @@ export interface SwitchDesign {
    */
   tail?(st: HvState, p: number, prev: number): void;
   /**
+   * Whether the way back into a guest after a switch tests for pending softirqs first (x86:
+   * schedule_tail → ret_from_intr → test_all_events; Xen/Arm: leave_hypervisor_to_guest). false:
+   * it does not — Xen/PowerPC's context_switch() ends in reset_stack_and_jump(full_resume), and
+   * full_resume falls into fast_resume, which never looks (1aa3c54a31^ powerpc64/exceptions.S;
+   * exceptions.c do_timer()'s "HACK ALERT": "if we switch domains in schedule() we switch right
+   * away regardless of whatever else is pending"). A softirq raised during the switch then waits
+   * for next's next entry that runs softirqs (hcall, HDEC). tailDone() reads it. Absent: true.
+   * The idle loop looks either way (idle_loop → default_idle checks softirq_pending).
+   */
+  readonly resumeTestsSoftirqs?: boolean;
+  /**
    * The value vcpu v gets back in register r when it next resumes, given where this design keeps
    * a descheduled vcpu's state (the checker judges invariant 3 with it). Absent: the save area.
    */

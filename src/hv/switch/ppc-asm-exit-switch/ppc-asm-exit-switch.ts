@@ -47,6 +47,9 @@ export const ppcAsmExitSwitch: SwitchDesign = {
   switchDoneInTail: true,
   supports: supportsPpc,
   entrySaves: volatileOnlyEntry,
+  // Its exit path is Xen/PowerPC's: after the nonvolatile swap, full_resume, which does not test
+  // for softirqs (1aa3c54a31^ exceptions.S).
+  resumeTestsSoftirqs: false,
   dirtyElsewhere(st, p, next) {
     const d = st.vcpus[next].dirtyPcpu;
     if (d === NONE || d === p) return NONE;

@@ -6,6 +6,15 @@
  * without running softirqs, so they never switch. context_switch() is eager: it copies the now
  * complete frame, saves FP/VMX, calls context_saved(prev), loads next, and never returns
  * (reset_stack_and_jump(full_resume)). sync_vcpu_execstate() is a no-op.
+ *
+ * full_resume restores r14–r31 and falls into fast_resume: unlike hcall_test_all_events and the
+ * HDEC path's test_all_events loop, it never tests for pending softirqs (1aa3c54a31^
+ * powerpc64/exceptions.S). A softirq raised while schedule() and context_switch() ran (a resched
+ * IPI, a wake, a timer) is left for next's next hcall or HDEC — the bug do_timer()'s "HACK
+ * ALERT" works around by re-arming the HDEC 1 ms ahead on every timer interrupt (exceptions.c,
+ * 2f8a02d178), so a timer softirq that did not run comes back within 1 ms. The model folds the
+ * timer softirq into the interrupt (its reprogram included), so it leaves the hack out: a
+ * deferred softirq waits for the guest's next hcall or for the next tick or slice end.
  */
 import type { SwitchDesign } from '../types.ts';
 import { eager } from '../eager/index.ts';
@@ -30,4 +39,6 @@ export const ppcFullSaveOnSchedPaths: SwitchDesign = {
   },
   entrySaves: (arch, path) => arch.entry[path].saves,
   contextSwitch: eager.contextSwitch,
+  // reset_stack_and_jump(full_resume): no softirq test on the way back (1aa3c54a31^ exceptions.S).
+  resumeTestsSoftirqs: false,
 };

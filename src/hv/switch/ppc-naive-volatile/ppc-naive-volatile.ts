@@ -22,6 +22,8 @@ export const ppcNaiveVolatile: SwitchDesign = {
   broken: 'prev\'s r14–r31 stay in registers and C frames that reset_stack_and_jump() discards',
   supports: supportsPpc,
   entrySaves: volatileOnlyEntry,
+  // reset_stack_and_jump(full_resume): no softirq test on the way back (1aa3c54a31^ exceptions.S).
+  resumeTestsSoftirqs: false,
   contextSwitch(st, p, prev, next) {
     if (!st.vcpus[prev].isIdle) {
       // memcpy(&prev->arch.ctxt, stack_regs, sizeof(struct cpu_user_regs)): only what entry saved.

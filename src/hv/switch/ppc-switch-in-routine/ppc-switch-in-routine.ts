@@ -24,4 +24,6 @@ export const ppcSwitchInRoutine: SwitchDesign = {
   // saveAll takes each integer register from the frame where entry saved it, else from the
   // registers — which, for a nonvolatile, is what the routine's own code sees.
   contextSwitch: eager.contextSwitch,
+  // reset_stack_and_jump(full_resume): no softirq test on the way back (1aa3c54a31^ exceptions.S).
+  resumeTestsSoftirqs: false,
 };
