@@ -42,10 +42,11 @@ export const DEFAULT_ARCHS = ['x86-64', 'ppc64'];
 /**
  * The designs `run` compares when none is named: every built-in one that is not kept broken on
  * purpose and is written for the contract, except the FP/vector unit designs, which `--preset
- * fpu` compares (issue 6). A design with its own form for the contract runs that form.
+ * fpu` compares (issue 6), and the what-ifs (SwitchDesign.whatIf), which model no real code. A
+ * design with its own form for the contract runs that form.
  */
 export function defaultDesigns(contract: ContractName = DEFAULT_CONTRACT): SwitchDesign[] {
-  return DESIGNS.filter((d) => !d.broken && !FPU_DESIGNS.includes(d) && servesContract(d, contract) && !isFormOfAnother(d));
+  return DESIGNS.filter((d) => !d.broken && !d.whatIf && !FPU_DESIGNS.includes(d) && servesContract(d, contract) && !isFormOfAnother(d));
 }
 
 /** A design that is another one's older form (xen-x86-lazy-2005): it runs as that design's form, not beside it. */

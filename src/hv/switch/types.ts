@@ -30,6 +30,12 @@ export interface SwitchDesign {
    */
   readonly broken?: string;
   /**
+   * Set on a design that models no real code but a variation worth comparing (a what-if): what
+   * it varies. `run` leaves it out of its default comparison (name it with --design); explain,
+   * explore --design all and the matrix include it. `lazyswitch list` shows it.
+   */
+  readonly whatIf?: string;
+  /**
    * The generations of the scheduler interface (hv/contract) the design is written for. Absent:
    * today's only ('2006-01-07'). It runs under every contract; under one it is not written for,
    * the run is a what-if and tables say so.

@@ -8,6 +8,7 @@ import { getArch } from '../../../arch/index.ts';
 import { getScheduler } from '../../sched/index.ts';
 import { runOne } from '../../../sim/index.ts';
 import { DEFAULT_DOMAINS, parseDomains } from '../../../scenario/index.ts';
+import { defaultDesigns } from '../../../cli/run.ts';
 
 runDesignConformance({ design: perVcpuStackVolatileEntry });
 
@@ -17,6 +18,9 @@ describe('per-vcpu-stack-volatile-entry (what-if)', () => {
     expect(getDesign('per-vcpu-stack-volatile-entry')).toBe(perVcpuStackVolatileEntry);
     expect(perVcpuStackVolatileEntry.summary).toMatch(/^what-if/);
     expect(perVcpuStackVolatileEntry.broken).toBeUndefined();
+    expect(perVcpuStackVolatileEntry.whatIf).toBeTruthy();
+    expect(defaultDesigns().map((d) => d.name)).not.toContain('per-vcpu-stack-volatile-entry');
+    expect(defaultDesigns().map((d) => d.name)).toContain('per-vcpu-stack');
   });
   it('saves only the volatile registers on entry, and stays correct where the naive per-pcpu design loses r14–r31', () => {
     const a = getArch('ppc64');

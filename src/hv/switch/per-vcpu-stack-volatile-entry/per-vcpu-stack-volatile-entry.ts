@@ -27,5 +27,6 @@ export const perVcpuStackVolatileEntry: SwitchDesign = {
     'what-if: per-vcpu-stack (xen/arch/arm/domain.c, arm64/entry.S __context_switch, c447b7308b) with the entry of xen/arch/powerpc/powerpc64/exceptions.S SAVE_C_STATE (1aa3c54a31^)',
     'seed: xen-devel "lazy context switching", Hollis Blanchard, 2005-08-25; reference §3.4',
   ],
+  whatIf: "Xen/Arm's per-vcpu stacks with PowerPC's volatile-only entry: no Xen port did both",
   entrySaves: volatileOnlyEntry,
 };

@@ -66,7 +66,7 @@ describe('ppc-full-save-on-sched-paths (Xen/PowerPC as merged)', () => {
     return { delays, switches: st.metrics.switches, tick: st.cfg.tickCycles };
   }
 
-  it('what it cost: some switches leave a softirq for the next hcall or HDEC, served within a scheduler tick; fewer switches', () => {
+  it('what it cost: some switches leave a softirq for the next hcall or HDEC, served within a scheduler tick', () => {
     const merged = deferred(ppcFullSaveOnSchedPaths, 1);
     const testing = deferred({ ...ppcFullSaveOnSchedPaths, resumeTestsSoftirqs: true }, 1);
     expect(testing.delays).toEqual([]);
@@ -74,6 +74,5 @@ describe('ppc-full-save-on-sched-paths (Xen/PowerPC as merged)', () => {
     const avg = merged.delays.reduce((a, b) => a + b, 0) / merged.delays.length;
     expect(avg).toBeGreaterThan(0);
     expect(Math.max(...merged.delays)).toBeLessThanOrEqual(merged.tick * 1.01);
-    expect(merged.switches).toBeLessThan(testing.switches);
   });
 });
