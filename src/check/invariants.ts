@@ -49,7 +49,7 @@ export const INVARIANTS: readonly InvariantInfo[] = [
   {
     id: 'inv6',
     sentence: 'Before a pcpu loads a vcpu, any copy of its state held lazily elsewhere is flushed back first.',
-    xen: 'context_switch(): flush_tlb_mask(next->vcpu_dirty_cpumask) / FLUSH_VCPU_STATE, then ASSERT(!vcpu_cpu_dirty(next)) (1088bc0f6d)',
+    xen: 'context_switch() pulls next off its dirty cpu first: 1088bc0f6d (2006-01-07) sync_vcpu_execstate(next); ASSERT(cpus_empty(next->vcpu_dirty_cpumask)); 89e23317ba (2006-01-09) flush_tlb_mask(dirty_mask) before local_irq_disable(); since df8234fd2c (2018) flush_mask(cpumask_of(dirty_cpu), FLUSH_VCPU_STATE), and since 99266e3183 (2020-05-14) read once with read_atomic() and followed by ASSERT(!vcpu_cpu_dirty(next))',
   },
   {
     id: 'inv8',

@@ -156,6 +156,8 @@ export const CAUGHT: Record<string, string> = {
   'ppc-switch-in-routine': 'inv3',
   'flush-with-irqs-off': 'inv10',
   'sleep-sync-ignores-lock': 'inv8',
+  'hotplug-offline-before-sync': 'inv6',
+  'flush-ack-lost': 'liveness',
 };
 
 function mutantSetup(name: string) {

@@ -8,7 +8,13 @@
  *                       (local sync, or a flush IPI to v's dirty pcpu and wait)
  *     arch_get_info_guest(v)  — the reader must see exactly the guest's values
  *     vcpu_unpause(v)
- * - setvcpucontext(v): the same, but it writes a new context the guest must then read back.
+ * - setvcpucontext(v) (4.0 XEN_DOMCTL_setvcpucontext): `domain_pause(d); ret =
+ *   arch_set_info_guest(v, c); domain_unpause(d)` — every vcpu of v's domain paused, waited for
+ *   and synced (vcpu_sleep_sync() in for_each_vcpu order; here v last), then the new context
+ *   written; the guest must read it back. Deliberate difference: Xen refuses a target in the
+ *   caller's own domain (`d == current->domain`, "no domain_pause()"); the model pauses that
+ *   domain's other vcpus instead (its small configurations have one domain, the toolstack's),
+ *   as its domain_pause does.
  * - vcpu_set_affinity(v, mask) (4.0 schedule.c): under the lock set the mask and, if
  *   v->processor is no longer allowed, _VPF_migrating; then vcpu_sleep_nosync(v) and
  *   vcpu_migrate(v), which does nothing while v is_running: contextSaved() finishes it.
@@ -31,8 +37,10 @@ export const CTL_NAMES = ['getvcpucontext', 'setvcpucontext', 'set_affinity', 'c
  * cpu_down(k) / cpu_up(k), toggled, from pcpu r. cpu_up puts k back in cpu_online_map. cpu_down
  * (xen/common/cpu.c) is stop_machine_run(take_cpu_down, NULL, k): r waits (CTL_SYNC) until k has
  * run take_cpu_down() — in tasklet context, after do_tasklet_work()'s sync_local_execstate()
- * (6da2b1ae55; from 2010-04-07 to 6da2b1ae55 __cpu_disable() called it itself, f2dcefdc7b) —
- * which clears k from cpu_online_map and migrates its vcpus away (cpu_disable_scheduler()). So
+ * (346da00456, 2010-04-19; __cpu_disable() itself called __sync_lazy_execstate() before
+ * cpu_clear(cpu, cpu_online_map) only from f2dcefdc7b, 2010-04-07, until 6da2b1ae55 removed it as
+ * redundant, 2010-04-20) — which clears k from cpu_online_map and migrates its vcpus away
+ * (cpu_disable_scheduler()). So
  * k holds no one's lazy state by the time no flush can reach it (invariant 7's hotplug half).
  * Returns true when r must wait.
  *
@@ -116,11 +124,17 @@ export function controlStart(st: HvState, r: number, op: number, v: number, arg:
     st.metrics.controlOps++;
     return hotplug(st, r, arg % st.pcpus.length);
   }
-  if (op === CTL.DOMAIN_PAUSE || op === CTL.DOMAIN_DESTROY) {
+  if (op === CTL.DOMAIN_PAUSE || op === CTL.DOMAIN_DESTROY || op === CTL.SETCONTEXT) {
     // domain_pause(d): vcpu_pause() of every vcpu — all paused first, then each waited for and
     // synced in turn (the reader of a saved domain, or complete_domain_destroy()).
-    const dom = st.domains[arg % st.domains.length];
-    const targets = dom.vcpus.filter((x) => x !== pc.current);
+    // setvcpucontext pauses v's domain so (4.0 domctl.c); v goes last, so that controlFinish
+    // writes its context once the queue is empty (the canonical state keeps ctlTarget and the
+    // queue, not a second vcpu): the waits are in another order than for_each_vcpu's, on vcpus
+    // all paused from the start.
+    if (op === CTL.SETCONTEXT && (!vc || vc.isIdle || v === pc.current || vc.runstate === RUNSTATE.OFFLINE)) return false;
+    const dom = op === CTL.SETCONTEXT ? st.domains[vc.domain] : st.domains[arg % st.domains.length];
+    const targets = dom.vcpus.filter((x) => x !== pc.current && (op !== CTL.SETCONTEXT || x !== v));
+    if (op === CTL.SETCONTEXT) targets.push(v);
     if (!targets.length) return false;
     st.metrics.controlOps++;
     for (const t of targets) {
@@ -146,7 +160,7 @@ export function controlStart(st: HvState, r: number, op: number, v: number, arg:
     }
     return false;
   }
-  // getvcpucontext, setvcpucontext — and, under the 2005 rules, set_affinity (DOM0_PINCPUDOMAIN:
+  // getvcpucontext — and, under the 2005 rules, set_affinity (DOM0_PINCPUDOMAIN:
   // vcpu_pause(), move, vcpu_unpause()): pause, wait, sync.
   vc.pauseCount++;
   sleepNosync(st, r, v);
@@ -184,6 +198,11 @@ function controlFinish(st: HvState, r: number): void {
   const vc = st.vcpus[v];
   if (pc.ctlOp === CTL.HOTPLUG) {
     // stop_machine_run() returned: take_cpu_down() ran on the dying pcpu (ackFlush).
+  } else if (pc.ctlOp === CTL.SETCONTEXT && pc.ctlQueue.length) {
+    // domain_pause(d) for setvcpucontext: the next vcpu of the domain (the target itself last).
+    pc.ctlTarget = pc.ctlQueue.shift()!;
+    pc.phase = PHASE.CTL_WAIT;
+    return;
   } else if (pc.ctlOp === CTL.DOMAIN_PAUSE || pc.ctlOp === CTL.DOMAIN_DESTROY) {
     // The domain's saved image is read (save, migration, destruction): it must be exact.
     st.cfg.observer?.onRemoteRead?.(st, r, v);

@@ -62,7 +62,7 @@ export const MUTANTS: readonly Mutant[] = (
   {
     name: 'is-running-cleared-early',
     description: 'contextSaved(prev) — is_running = 0 — before prev\'s state is written to memory',
-    history: 'the contract of context_saved() (1198a6a99f): "Clear running flag /after/ writing context to memory"',
+    history: 'the contract of context_saved() (1198a6a99f, 2006-01-07): "call context_saved(@prev) when the local CPU is no longer running in @prev\'s context, and that context is saved to memory"; the comment "Clear running flag /after/ writing context to memory" and its smp_wmb() came with 90bc7dea0e (2007-03-29)',
     arch: 'x86-64',
     design: {
       ...eager,
@@ -100,7 +100,7 @@ export const MUTANTS: readonly Mutant[] = (
     name: 'migrate-running-vcpu',
     explore: { control: true },
     description: 'vcpu_migrate() moves a vcpu to another pcpu while it is still is_running',
-    history: 'vcpu_migrate() bails out if v->is_running and context_saved() finishes the migration (97bfffea3c, 2006-09-21)',
+    history: 'vcpu_migrate() bails out if v is running and context_saved() finishes the migration: deferred migration as 97bfffea3c (2006-09-21) introduced it, replacing csched_vcpu_set_affinity()\'s vcpu_pause() ("By not synchronously pausing the affected VCPU we avoid any risk of deadlock") — a redesign, not the fix of a running vcpu being moved',
     arch: 'x86-64',
     design: xenX86Lazy,
     domains: 'int*2,' + IO,
@@ -111,7 +111,7 @@ export const MUTANTS: readonly Mutant[] = (
     name: 'migration-lost-in-tail',
     explore: { control: true, ctl: ['set_affinity'] },
     description: 'context_saved() clears is_running but does not act on a migration requested while the vcpu ran',
-    history: '97bfffea3c (2006-09-21): context_saved() calls vcpu_migrate() when _VPF_migrating is set',
+    history: '97bfffea3c (2006-09-21) introduced deferred migration (_VCPUF_migrating, vcpu_migrate()) to replace csched_vcpu_set_affinity()\'s synchronous vcpu_pause() and its deadlock risk; its context_saved() calls vcpu_migrate() when the flag is set — the hook this mutant drops (not a bug 97bfffea3c fixed)',
     arch: 'x86-64',
     design: eager,
     domains: 'int*2,' + IO,
@@ -121,7 +121,7 @@ export const MUTANTS: readonly Mutant[] = (
   {
     name: 'lazy-without-dirty-mark',
     description: 'lazy switching that leaves state on the pcpu without recording it as dirty there, so nobody pulls it',
-    history: 'the dirty tracking of 4ce9d9d80e (2005-03-29) and vcpu_dirty_cpumask / dirty_cpu (df8234fd2c)',
+    history: "59505bb144 (2006-01-06), which added vcpu_dirty_cpumask: __context_switch() ended with cpu_clear(cpu, n->vcpu_dirty_cpumask), clearing the bit it had just set for next instead of prev's; fixed by 1198a6a99f (2006-01-07): \"Fix stupid bug resulting in bogus value for vcpu_dirty_cpumask, which caused vcpu_sync_execstate() to fail sometimes\" (cpu_clear(cpu, p->vcpu_dirty_cpumask))",
     arch: 'x86-64',
     design: {
       ...xenX86Lazy,
@@ -135,14 +135,14 @@ export const MUTANTS: readonly Mutant[] = (
   {
     name: 'flush-ipi-ignored',
     description: 'the flush IPI handler acknowledges without syncing the lazily held state',
-    history: '00e8ef7605 (2005-04-01): "flush the state switch through on the first flush IPI received"',
+    history: '00e8ef7605 (2005-04-01) made the flush IPI the sync ("flush the state switch through on the first flush IPI received"): sync_lazy_execstate_cpuset() became flush_tlb_mask() and smp_invalidate_interrupt() calls __sync_lazy_execstate(), replacing the smp_subset_call_function() cross-call — an optimisation, not a bug fix; this mutant keeps the flush IPI as the sync but drops the handler\'s __sync_lazy_execstate()',
     arch: 'x86-64',
     design: { ...xenX86Lazy, name: 'mutant-flush-ignored', syncLocal: () => false },
   },
   {
     name: 'dirty-cleared-before-commit',
-    description: 'the holder marks the vcpu clean and acknowledges the flush before its state is in memory',
-    history: 'the dirty_cpu ordering fixed in "xen/sched: fix theoretical races accessing vcpu->dirty_cpu" (J. Gross, 2020) and the barriers of c3f76328d5',
+    description: 'a what-if: the holder marks the vcpu clean and acknowledges the flush before its state is in memory',
+    history: "a what-if, no Xen commit did this: __context_switch() clears prev's mark (cpu_clear(cpu, p->vcpu_dirty_cpumask); since df8234fd2c write_atomic(&p->dirty_cpu, VCPU_CPU_CLEAN)) only after saving it, 2006 to master, and this shows why that order matters. Not 99266e3183 (2020-05-14, \"xen/sched: fix latent races accessing vcpu->dirty_cpu\", with b492c65da5), which made the accesses atomic (read_atomic/write_atomic) and single reads, with new ASSERTs: the double read it removed (sync_vcpu_execstate()'s vcpu_cpu_dirty(v), then cpumask_of(v->dirty_cpu), since df8234fd2c, 2018) can only see the holder or VCPU_CPU_CLEAN between its reads in this model (the vcpu is paused or is_running for the reader), so no register goes wrong; what it risked is cpumask_of(VCPU_CPU_CLEAN), an out-of-range cpu (cpumask_check()'s ASSERT in a debug build), which the checker has no invariant for",
     arch: 'x86-64',
     design: {
       ...xenX86Lazy,
@@ -181,7 +181,7 @@ export const MUTANTS: readonly Mutant[] = (
   {
     name: 'flush-with-irqs-off',
     description: 'flush IPIs sent, and waited for, with interrupts disabled: two pcpus pulling state off each other deadlock',
-    history: '89e23317ba (2006-01-09): "sending the flush IPI needs us to have interrupts enabled to avoid deadlock"',
+    history: 'the rule __flush_tlb_mask() asserts (ASSERT(local_irq_is_enabled())); 1088bc0f6d (2006-01-07) already pulled next\'s state with IRQs on (sync_vcpu_execstate() before local_irq_disable()), and 89e23317ba (2006-01-09) hoisted the check before set_current() to keep it so: "sending the flush IPI needs us to have interrupts enabled to avoid deadlock" — this mutant sends it with IRQs off, which neither commit ever did',
     arch: 'x86-64',
     design: xenX86Lazy,
     mutations: { flushWithIrqsOff: true },
@@ -189,7 +189,7 @@ export const MUTANTS: readonly Mutant[] = (
   {
     name: 'set-current-irqs-on',
     description: 'set_current(next) and the curr_vcpu check with interrupts enabled between them: a flush IPI in the window does the switch itself, and next\'s segments are never loaded',
-    history: '89e23317ba (2006-01-09): "It is necessary to set_current() and then check curr_vcpu all with interrupts disabled"',
+    history: 'fixed by 89e23317ba (2006-01-09): "It is necessary to set_current() and then check curr_vcpu all with interrupts disabled" (until then set_current() ran with IRQs on, local_irq_disable() only before __context_switch())',
     arch: 'x86-64',
     design: xenX86Lazy,
     mutations: { setCurrentIrqsOn: true },
@@ -218,7 +218,7 @@ export const MUTANTS: readonly Mutant[] = (
     name: 'hotplug-offline-before-sync',
     explore: { control: true, ctl: ['hotplug'] },
     description: 'cpu_down() takes the pcpu out of cpu_online_map before it has synced its lazy state: a pull of a vcpu it still holds finds it offline, and flush_area_mask() returns with nothing synced',
-    history: 'f2dcefdc7b (2010-04-07): "Synchronise vcpu state earlier during cpu offline … Else sync_vcpu_execstate() doesn\'t work properly" (the sync before cpu_clear(cpu, cpu_online_map); since 6da2b1ae55 in the stop_machine tasklet)',
+    history: 'f2dcefdc7b (2010-04-07): "Synchronise vcpu state earlier during cpu offline … Else sync_vcpu_execstate() doesn\'t work properly" (the sync before cpu_clear(cpu, cpu_online_map), in __cpu_disable() until 6da2b1ae55, 2010-04-20; since then do_tasklet_work()\'s sync_local_execstate() before take_cpu_down(), 346da00456)',
     arch: 'x86-64',
     design: xenX86Lazy,
     // The window is one IPI's flight (the pcpu is offline before its queued sync arrives): many

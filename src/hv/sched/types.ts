@@ -34,6 +34,13 @@ export interface Scheduler {
   yield?(st: HvState, v: number): void;
   /** Whether v sits on a runqueue (lets the conformance suite catch a lost wakeup). */
   isQueued?(st: HvState, v: number): boolean;
+  /**
+   * sched_ops.pick_cpu: the pcpu vcpu_migrate() moves v to — online and in v's affinity, which
+   * the core has made non-empty (Xen: SCHED_OP(pick_cpu, v) since 72ee01f5db, 2006-11-06).
+   * Optional: without it the core takes 97bfffea3c's first_cpu(online_affinity), keeping v's pcpu
+   * when it is still allowed (hv/core vcpuMigrate).
+   */
+  pickCpu?(st: HvState, v: number): number;
 }
 
 /**

@@ -170,6 +170,28 @@ function doSchedule(st: HvState, p: number, now: number, opts: CreditOptions): D
     return { next: pc.idle, slice: Infinity };
   }
 
+/**
+ * csched_cpu_pick() → _csched_cpu_pick(vc, 1) (4.0 xen/common/sched_credit.c; in vcpu_migrate()
+ * since 72ee01f5db): `cpus_and(cpus, cpu_online_map, vc->cpu_affinity); cpu = cpu_isset(
+ * vc->processor, cpus) ? vc->processor : cycle_cpu(vc->processor, cpus)` — v's pcpu if allowed,
+ * else the next allowed one after it, wrapping (cycle_cpu: next_cpu, else first_cpu). The loop
+ * that follows moves to an idler with more idle neighbours in its core or socket; the model's
+ * pcpus are one thread, one core each (no cpu_sibling_map or cpu_core_map to tell apart), so
+ * every weight compared there is 1 and the loop never moves. Not modelled: ebb064aa22 (2013,
+ * 4.3+), which prefers an idle pcpu when v's own is busy.
+ */
+export function csCpuPick(st: HvState, v: number): number {
+  const vc = st.vcpus[v];
+  const n = st.pcpus.length;
+  const allowed = (q: number) => st.pcpus[q].online && ((vc.affinity >>> q) & 1) === 1;
+  if (allowed(vc.processor)) return vc.processor;
+  for (let k = 1; k <= n; k++) {
+    const q = (vc.processor + k) % n;
+    if (allowed(q)) return q;
+  }
+  return vc.processor; // unreachable: the core breaks an affinity with no online pcpu first
+}
+
 export interface CreditOptions {
   /** Mutation: load balancing without __csched_vcpu_is_migrateable()'s !is_running test. */
   stealRunning?: boolean;
@@ -182,7 +204,7 @@ export function makeCredit(opts: CreditOptions = {}): Scheduler {
 const creditBase: Scheduler = {
   name: 'credit',
   summary: 'Xen credit: weights, caps, 30 ms slice, 10 ms tick, BOOST on wake, load balancing',
-  cites: ['xen/common/sched_credit.c (4.x): csched_schedule, csched_acct, csched_vcpu_wake, csched_load_balance'],
+  cites: ['xen/common/sched_credit.c (4.x): csched_schedule, csched_acct, csched_vcpu_wake, csched_load_balance, csched_cpu_pick (4.0)'],
   init(st) {
     const n = st.vcpus.length;
     const d: CreditData = {
@@ -215,6 +237,7 @@ const creditBase: Scheduler = {
     return idle.length ? [idle[0]] : [];
   },
   isQueued: (st, v) => data(st).runq.some((q) => q.includes(v)),
+  pickCpu: csCpuPick,
   sleep(st, v) {
     for (const q of data(st).runq) runqRemove(q, v);
   },
