@@ -380,10 +380,11 @@ function measureSpin(): SpinResult | { skipped: string } {
 
 // Explorer (issue 7): xen-x86-lazy on the configuration the tests exhaust (explore SMALL_SPEC:
 // 2 pcpus, 2 vcpus), to completion, with reductions and without; ratio = states without / with.
-// Its rate on the default configuration (explore DEFAULT_SPEC: 3 vcpus, control operations),
+// Its rate on the default configuration (explore DEFAULT_SPEC: int*2 pausing and reading each other),
 // which does not complete — the first 50,000 states — runs in a child process whose peak RSS
 // gives the bytes per state (issue 15). SPIN last, on its own (pan holds 1.8 GB).
-const { explore: run, resolveSpec, SMALL_SPEC } = await import('../src/explore/index.ts');
+const { explore: run, resolveSpec, SMALL_SPEC, DEFAULT_SPEC } = await import('../src/explore/index.ts');
+const DEFAULT_DESC = `${DEFAULT_SPEC.domains}, control operations ${(DEFAULT_SPEC.ctl ?? []).join(', ')}`;
 const small = resolveSpec(SMALL_SPEC);
 let c0 = process.cpuUsage();
 const exOn = run(small, { now: () => performance.now() });
@@ -435,7 +436,7 @@ const result = {
     },
     bytesPerState: Math.round(def.peakRssBytes / def.states),
     memory: {
-      config: `DEFAULT_SPEC (xen-x86-lazy, x86-64, 2 pcpus, int*2,io*1, control operations), the first ${DEFAULT_STATES} states, in a child process`,
+      config: `DEFAULT_SPEC (xen-x86-lazy, x86-64, 2 pcpus, ${DEFAULT_DESC}), the first ${DEFAULT_STATES} states, in a child process`,
       states: def.states,
       peakRssBytes: def.peakRssBytes,
       baseRssBytes: def.baseRssBytes,
@@ -485,7 +486,7 @@ if (json) {
       ) + '\n',
     );
   } else out('\n(trace replay not measured: ../shared/data/traces is not beside the repository)\n');
-  out(`\nExplorer: xen-x86-lazy (SMALL_SPEC: 2 pcpus, int*2; default configuration: int*2,io*1, control operations), ${def.workers} worker; SPIN: ${SPIN_MODEL.replace(/.*\/shared\//, '../shared/')}, NV=${SPIN_NV}\n\n`);
+  out(`\nExplorer: xen-x86-lazy (SMALL_SPEC: 2 pcpus, int*2; default configuration: ${DEFAULT_DESC}), ${def.workers} worker; SPIN: ${SPIN_MODEL.replace(/.*\/shared\//, '../shared/')}, NV=${SPIN_NV}\n\n`);
   const mb = (b: number | undefined) => (b === undefined ? '' : n(b / 2 ** 20));
   const ex = result.explore;
   out(

@@ -28,6 +28,8 @@ export interface CheckerOptions {
   watchdogSeconds?: number;
 }
 
+const byNumber = (a: number, b: number) => a - b;
+
 /** The phases in which a pcpu spins, IRQs on, for something another pcpu must do. */
 const isWait = (phase: number) => phase === PHASE.SYNC_WAIT || phase === PHASE.CTL_WAIT || phase === PHASE.CTL_SYNC;
 
@@ -64,6 +66,11 @@ export class Checker implements HvObserver {
   private epoch = 0;
   private lastProcessor: Int32Array = new Int32Array(0);
   private lastRunning: Uint8Array = new Uint8Array(0);
+  /** Guest vcpus is_running after the last step; those in breach of invariant 4 then; those picked during this step (onPick). */
+  private readonly runWatch: number[] = [];
+  private readonly inv4Watch: number[] = [];
+  private readonly picked: number[] = [];
+  private readonly cand: number[] = [];
   private readonly watchdogSeconds: number;
   /** Per pcpu: the wait phase it was in after the last step (NONE: none), since when (its clock), and whether that wait was reported. */
   private waitPhase: Int32Array = new Int32Array(0);
@@ -147,6 +154,7 @@ export class Checker implements HvObserver {
   onPick(st: HvState, p: number, next: number): void {
     const nv = st.vcpus[next];
     if (nv.isIdle) return;
+    this.picked.push(next);
     if (nv.isRunning) {
       const on = st.pcpus.find((q) => q.id !== p && (q.current === next || q.prev === next));
       this.report(st, 'inv1', p, next, null, `pcpu ${p} picked ${nv.name} while it is still is_running${on ? ` on pcpu ${on.id}` : ''}`);
@@ -272,11 +280,6 @@ export class Checker implements HvObserver {
    */
   private liveness(st: HvState, now: number): void {
     const P = st.pcpus.length;
-    if (this.waitPhase.length !== P) {
-      this.waitPhase = new Int32Array(P).fill(NONE);
-      this.waitSince = new Float64Array(P);
-      this.waitReported = new Uint8Array(P);
-    }
     const bound = this.watchdogSeconds * st.cfg.arch.spec.clockHz;
     for (let p = 0; p < P; p++) {
       const pc = st.pcpus[p];
@@ -302,27 +305,72 @@ export class Checker implements HvObserver {
     }
   }
 
+  /**
+   * Start judging from state `st` afresh, reporting nothing: the explorer primes one checker with
+   * each parent before a transition (its memory between steps is the previous state's
+   * processors, running vcpus and waits). onStep primes itself on its first call.
+   */
+  prime(st: HvState): void {
+    const V = st.vcpus.length;
+    const P = st.pcpus.length;
+    this.stamp = new Int32Array(V);
+    this.stampOwner = new Int32Array(V);
+    this.lastProcessor = new Int32Array(V);
+    this.lastRunning = new Uint8Array(V);
+    this.runWatch.length = 0;
+    this.inv4Watch.length = 0;
+    this.picked.length = 0;
+    for (let v = P; v < V; v++) {
+      const vc = st.vcpus[v];
+      this.lastProcessor[v] = vc.processor;
+      this.lastRunning[v] = vc.isRunning ? 1 : 0;
+      if (vc.isRunning) this.runWatch.push(v);
+      else if (vc.migrating) this.inv4Watch.push(v);
+    }
+    this.waitPhase = new Int32Array(P);
+    this.waitSince = new Float64Array(P);
+    this.waitReported = new Uint8Array(P);
+    for (let p = 0; p < P; p++) {
+      const pc = st.pcpus[p];
+      this.waitPhase[p] = isWait(pc.phase) ? pc.phase : NONE;
+      this.waitSince[p] = pc.clock;
+    }
+  }
+
   onStep(st: HvState): void {
     const P = st.pcpus.length;
-    if (this.stamp.length !== st.vcpus.length) {
-      this.stamp = new Int32Array(st.vcpus.length);
-      this.stampOwner = new Int32Array(st.vcpus.length);
-    }
-    if (this.lastProcessor.length !== st.vcpus.length) {
-      this.lastProcessor = Int32Array.from(st.vcpus.map((v) => v.processor));
-      this.lastRunning = Uint8Array.from(st.vcpus.map((v) => (v.isRunning ? 1 : 0)));
-    }
-    // Invariant 2: a vcpu that was is_running before this step and still is has not moved
-    // (contextSaved() may clear is_running and then migrate it within one step).
-    for (let v = P; v < st.vcpus.length; v++) {
+    if (this.lastProcessor.length !== st.vcpus.length) this.prime(st);
+    // Invariants 2 and 4 need only the vcpus that were is_running after the last step, those
+    // picked during this one (is_running is set in one place, schedule(), right after onPick)
+    // and those already in breach of 4 — not every vcpu: a step costs the same with 8 or 8,000.
+    // In vcpu order, as a scan of all would report them.
+    const cand = this.cand;
+    cand.length = 0;
+    for (const v of this.runWatch) cand.push(v);
+    for (const v of this.inv4Watch) cand.push(v);
+    for (const v of this.picked) cand.push(v);
+    if (cand.length > 1) cand.sort(byNumber);
+    this.runWatch.length = 0;
+    this.inv4Watch.length = 0;
+    this.picked.length = 0;
+    let seen = -1;
+    for (const v of cand) {
+      if (v === seen) continue;
+      seen = v;
       const vc = st.vcpus[v];
+      // Invariant 2: a vcpu that was is_running before this step and still is has not moved
+      // (contextSaved() may clear is_running and then migrate it within one step).
       if (this.lastRunning[v] && vc.isRunning && vc.processor !== this.lastProcessor[v]) {
         this.report(st, 'inv2', vc.processor, v, null, `${vc.name} moved from pcpu ${this.lastProcessor[v]} to pcpu ${vc.processor} while still is_running`);
       }
       this.lastProcessor[v] = vc.processor;
       this.lastRunning[v] = vc.isRunning ? 1 : 0;
+      if (vc.isRunning) this.runWatch.push(v);
       // Invariant 4: a migration requested while the vcpu ran is carried out once it stops running.
-      if (vc.migrating && !vc.isRunning) this.report(st, 'inv4', vc.processor, v, null, `${vc.name} is no longer is_running but its migration request (_VPF_migrating) was never acted on`);
+      else if (vc.migrating) {
+        this.report(st, 'inv4', vc.processor, v, null, `${vc.name} is no longer is_running but its migration request (_VPF_migrating) was never acted on`);
+        this.inv4Watch.push(v);
+      }
     }
     const e1 = ++this.epoch;
     const e2 = ++this.epoch;

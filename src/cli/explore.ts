@@ -354,7 +354,12 @@ export function exploreCommand(f: ExploreFlags, out: (s: string) => void): numbe
       out(`deadlocks: ${fmt(r.deadlocks)} states where no pcpu can take a step (not a checker violation); the first after ${r.deadlock.length} choices:`);
       out(`  lazyswitch replay '${r.deadlock.replay}'`);
     }
-    if (!r.violations.length) out('violations: none');
+    if (!r.violations.length) {
+      out('violations: none');
+      // Only a complete search is a proof; a cut one says nothing past its bound.
+      if (!r.complete) out(`This proves nothing beyond the ${fmt(r.states)} states explored (maximum depth ${r.maxDepth}): the search was ${why[r.stopped!]} before it reached every state. Raise --budget (or drop --depth/--preemptions), or explore a smaller configuration.`);
+      else out(`Every interleaving of this configuration keeps every invariant: a proof for it, not for larger ones.`);
+    }
     for (const v of r.violations) printViolation(spec, v, out, 'a shortest counterexample');
   }
   return r.violations.length ? 1 : 0;
