@@ -366,7 +366,9 @@ export function tailDone(st: HvState, p: number): void {
     return;
   }
   armTimer(st, p);
-  if (pc.softirq && exitRunsSoftirqs(st, p)) pc.phase = PHASE.SOFTIRQ;
+  // Xen/PowerPC's full_resume does not look (design.resumeTestsSoftirqs false, 1aa3c54a31^):
+  // a pending softirq stays pending until the guest's next hcall or HDEC.
+  if (pc.softirq && st.cfg.design.resumeTestsSoftirqs !== false && exitRunsSoftirqs(st, p)) pc.phase = PHASE.SOFTIRQ;
   else exitToGuest(st, p);
 }
 
