@@ -154,6 +154,7 @@ export function buildProgram(): Command {
     .option('--json', 'print the result as JSON')
     .option('--perfetto <file>', 'write the timelines as Chrome trace-event JSON (ui.perfetto.dev)')
     .option('--ftrace <file>', 'write the switches as ftrace sched_switch text (one file per run)')
+    .option('--watchdog <duration>', 'liveness bound, as run takes it (default 5s)', '5s')
     .action(async (file, opts) => {
       process.exitCode = await replayTraceCommand(file, opts, out);
     });

@@ -33,12 +33,12 @@ import {
 import { TimelineRecorder, renderReplay, type ReplayDocument } from '../report/index.ts';
 import { isTraceDat } from '../trace/trace-dat.ts';
 import { traceDatRecords } from './trace-dat-file.ts';
-import { checkOutPath, writeTimelines, type RecordedRun } from './outputs.ts';
+import { checkOutPath, writeTimelines, writtenLines, type RecordedRun } from './outputs.ts';
 import { isGzip, streamTraceFile } from './trace-bytes.ts';
 import { looksLikeJson } from '../trace/chrome-json.ts';
 import { contractFlag, resolveArch } from './args.ts';
 import { loadDesignFile } from './design-file.ts';
-import { DEFAULT_ARCHS, defaultDesigns } from './run.ts';
+import { DEFAULT_ARCHS, defaultDesigns, watchdogFlag } from './run.ts';
 import { Progress } from './progress.ts';
 import type { Arch } from '../arch/index.ts';
 
@@ -56,6 +56,8 @@ export interface ReplayTraceFlags {
   contract?: string;
   /** Designs of the user's own (cli/design-file.ts), as `run --design-file`. */
   designFile?: string[];
+  /** The liveness bound, as `run --watchdog` (default 5s). */
+  watchdog?: string;
 }
 
 /**
@@ -203,6 +205,7 @@ export async function replayTraceCommand(file: string, f: ReplayTraceFlags, out:
   const group: GroupRule | undefined = f.group === undefined ? undefined : (GROUP_RULES as readonly string[]).includes(f.group) ? (f.group as GroupRule) : loadMapping(f.group);
   const profiles = f.profile.map(parseProfileFlag);
   const tscHz = parseTscHz(f.tscHz);
+  const watchdogSeconds = watchdogFlag(f.watchdog);
   checkOutPath('--perfetto', f.perfetto);
   checkOutPath('--ftrace', f.ftrace);
 
@@ -233,6 +236,7 @@ export async function replayTraceCommand(file: string, f: ReplayTraceFlags, out:
       design,
       contract,
       tracer,
+      watchdogSeconds,
       onProgress: (fr) => progress.update((i + fr) / pairs.length, `${design.name} on ${arch.name}`),
       onDone: (st) => {
         if (tracer) timelines.push({ arch: arch.name, design: design.name, timeline: tracer.finish(st) });
@@ -249,13 +253,15 @@ export async function replayTraceCommand(file: string, f: ReplayTraceFlags, out:
   // repeats across domains) keep their d<dom>v<n> name and get the model's vcpu id.
   const tasks: { comm: string; pid: number }[] = [];
   for (const t of plan.tasks) tasks[t.vcpu] = plan.facts.format === 'xentrace' ? { comm: t.name, pid: t.vcpu } : { comm: t.comm, pid: t.pid };
-  writeTimelines(f, timelines, results.map((r) => r.violations), { offsetSeconds: plan.facts.startSeconds, tasks });
+  const written = writtenLines(writeTimelines(f, timelines, results.map((r) => r.violations), { offsetSeconds: plan.facts.startSeconds, tasks }));
   if (f.json) {
     out(JSON.stringify(doc, null, 2));
+    for (const w of written) process.stderr.write(`${w}\n`);
     return failed.length ? 1 : 0;
   }
   out(`lazyswitch replay-trace: ${pairs.length} run${pairs.length === 1 ? '' : 's'} (${[...new Set(pairs.map((p) => p.design.name))].join(', ')} on ${[...new Set(pairs.map((p) => p.arch.name))].join(', ')})${contract !== DEFAULT_CONTRACT ? `, contract ${contract}` : ''}, checker on\n`);
   out(renderReplay(doc));
+  if (written.length) out(`\n${written.join('\n')}`);
   if (failed.length) out(`\nexit status 1: ${failed.map((r) => `${r.design} on ${r.arch} (${r.violationCount} violations)`).join(', ')} — not kept broken on purpose and written for contract ${contract}, so these are findings`);
   return failed.length ? 1 : 0;
 }

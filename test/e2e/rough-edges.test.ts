@@ -39,10 +39,13 @@ describe('messages', () => {
     expect(cli('run', '--time', 'soon').err).toMatch(/"soon" is not a duration such as 1h, 2min, 1s/);
   });
 
-  it('--watchdog below the scheduler tick is refused', () => {
+  it('--watchdog below the scheduler tick is refused, by run and replay-trace alike', () => {
     const r = cli('run', '--watchdog', '1ms');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--watchdog: "1ms" is under the 10ms scheduler tick/);
+    const t = cli('replay-trace', new URL('../fixtures/traces/trace-cmd-report.txt', import.meta.url).pathname, '--watchdog', '1ms');
+    expect(t.code).toBe(2);
+    expect(t.err).toMatch(/--watchdog: "1ms" is under the 10ms scheduler tick/);
   });
 });
 
