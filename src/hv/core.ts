@@ -191,6 +191,20 @@ export function doSyncDone(st: HvState, p: number): void {
 /**
  * flush_mask(cpumask_of(q), FLUSH_VCPU_STATE) from pcpu p: send the flush IPI and spin in `phase`
  * (SYNC_WAIT for a switch, CTL_SYNC for a control operation), IRQs on, until q acknowledges.
+ *
+ * Deliberate difference: flush_area_mask() serialises on the global `flush_lock` (x86 smp.c:
+ * spin_lock(&flush_lock) around the one global flush_cpumask, since 2005; 4.x and master alike),
+ * so one flush at a time is in flight; here each pcpu waits for its own acknowledgement
+ * (waitPcpu/ackAt) and flushes may overlap. The interleavings are a superset: a pcpu spinning
+ * for the lock has IRQs on and serves IPIs, as one waiting in SWITCH_PREP or CTL_WAIT does here,
+ * and every serialised order is one the model can take (its own flush delivered after the
+ * other's acknowledgement). Xen reads dirty_cpu before it waits for the lock, the model when it
+ * sends; the earlier value is the holder or none (src/explore/dirty-cpu-reads.test.ts), and a
+ * flush of a pcpu that has committed meanwhile acknowledges with nothing to sync. A superset can
+ * only add violations, never hide one; no correct design shows one because of it: `run
+ * --control-rate 2000` on every built-in architecture, seeds 1–7, and explore --design all
+ * (complete) and xen-x86-lazy with control operations (250,000 states; 150,000 on 3 pcpus,
+ * credit, setvcpucontext and hotplug) find none.
  */
 export function startFlushWait(st: HvState, p: number, q: number, phase: number): void {
   const pc = st.pcpus[p];
@@ -421,25 +435,25 @@ export function doDeferredSync(st: HvState, p: number): void {
 }
 
 /**
- * vcpu_migrate(v) (4.0), run on pcpu `self`: only once v is not running; it moves to a pcpu its
- * affinity allows and is woken there — vcpu_wake() runs on `self`, which tickles the new pcpu
- * with an IPI (it must not just set that pcpu's softirq flag: an idle pcpu would never notice).
- * Called from contextSaved() when the request came while it ran, and by control operations.
+ * vcpu_migrate(v) (4.0), run on pcpu `self`: only once v is not running; it moves to the pcpu the
+ * scheduler picks — `new_cpu = SCHED_OP(pick_cpu, v)` (4.0 schedule.c; since 72ee01f5db, before
+ * which 97bfffea3c took `first_cpu(online_affinity)`): credit's csched_cpu_pick(), or, for a
+ * policy without pickCpu (rr), 97bfffea3c's first allowed online pcpu, v's own kept while it is
+ * allowed — and is woken there: vcpu_wake() runs on `self`, which tickles the new pcpu with an
+ * IPI (it must not just set that pcpu's softirq flag: an idle pcpu would never notice). Called
+ * from contextSaved() when the request came while it ran, and by control operations.
  */
 export function vcpuMigrate(st: HvState, v: number, self: number): void {
   const vc = st.vcpus[v];
   if ((vc.isRunning && !st.cfg.mutations?.migrateRunning) || !vc.migrating) return;
   vc.migrating = false;
-  let target = vc.processor;
-  if (!((vc.affinity >>> target) & 1) || !st.pcpus[target].online) {
-    target = -1;
-    for (const pc of st.pcpus) if (pc.online && (vc.affinity >>> pc.id) & 1) { target = pc.id; break; }
-    if (target < 0) {
-      // cpu_disable_scheduler(): no online pcpu left in its affinity — the affinity is broken.
-      vc.affinity = st.pcpus.reduce((m, pc) => (pc.online ? m | (1 << pc.id) : m), 0);
-      target = st.pcpus.find((pc) => pc.online)!.id;
-    }
+  if (!st.pcpus.some((pc) => pc.online && (vc.affinity >>> pc.id) & 1)) {
+    // cpu_disable_scheduler(): no online pcpu left in its affinity — the affinity is broken.
+    vc.affinity = st.pcpus.reduce((m, pc) => (pc.online ? m | (1 << pc.id) : m), 0);
   }
+  let target = vc.processor;
+  if (st.cfg.sched.pickCpu) target = st.cfg.sched.pickCpu(st, v);
+  else if (!((vc.affinity >>> target) & 1) || !st.pcpus[target].online) target = st.pcpus.find((pc) => pc.online && (vc.affinity >>> pc.id) & 1)!.id;
   if (target !== vc.processor) st.metrics.migrations++;
   st.cfg.sched.sleep(st, v);
   vc.processor = target;
@@ -505,8 +519,9 @@ export function doIpi(st: HvState, p: number): void {
     if (ipi.kind === IPI_FLUSH || ipi.kind === IPI_STOP) {
       // invalidate_interrupt(): FLUSH_VCPU_STATE syncs lazily held state, then acknowledges.
       // IPI_STOP, cpu_down()'s stop_machine_run(take_cpu_down): the function runs in a tasklet,
-      // and do_tasklet_work() calls sync_local_execstate() before it (6da2b1ae55; f2dcefdc7b
-      // called it in __cpu_disable()): the same sync, then take_cpu_down() (ackFlush).
+      // and do_tasklet_work() calls sync_local_execstate() before it (346da00456; from
+      // f2dcefdc7b to 6da2b1ae55, April 2010, __cpu_disable() called it too): the same sync,
+      // then take_cpu_down() (ackFlush).
       const held = pc.loaded[0];
       st.cfg.observer?.onSyncLocal?.(st, p);
       const r = st.cfg.design.syncLocal ? st.cfg.design.syncLocal(st, p) : false;
