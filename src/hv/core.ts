@@ -202,8 +202,8 @@ export function doSyncDone(st: HvState, p: number): void {
  * sends; the earlier value is the holder or none (src/explore/dirty-cpu-reads.test.ts), and a
  * flush of a pcpu that has committed meanwhile acknowledges with nothing to sync. A superset can
  * only add violations, never hide one; no correct design shows one because of it: `run
- * --control-rate 2000` on every built-in architecture, seeds 1–7, and explore --design all
- * (complete) and xen-x86-lazy with control operations (250,000 states; 150,000 on 3 pcpus,
+ * --control-rate 2000` on every built-in architecture, seeds 1–7, explore --design all (every
+ * correct design that completes), and xen-x86-lazy with control operations (250,000 states; 150,000 on 3 pcpus,
  * credit, setvcpucontext and hotplug) find none.
  */
 export function startFlushWait(st: HvState, p: number, q: number, phase: number): void {
