@@ -72,7 +72,7 @@ export function explainCommand(target: string, f: ExplainFlags, out: (s: string)
   out(`lazyswitch explain ${arch.name}: ${pcpus} pcpus, ${domains.map((d) => `${d.vcpus}×${d.profile}`).join(', ')}, ${sched.name}, ${seconds}s simulated, seed ${seed}${controlHz ? `, ${controlHz} control ops/s` : ''}${contract !== DEFAULT_CONTRACT ? `, contract ${contract}` : ''}\n`);
   out(renderExplainTable(rows));
   out('\n"<path> words": what the entry stub stores per exception on that path.');
-  out('cycles/exception: entry stores + C-frame spills + the trap; cycles/switch: saves, restores, address-space switch, schedule(), IPIs.\n');
+  out('cycles/exception: entry stores + C-frame spills + the trap; switch cycles/switch: saves, restores, address-space switch, schedule(), IPIs — not entries and traps, which `run`\'s "hypervisor cycles per switch" includes.\n');
   for (const d of designs) out(`  ${d.name.padEnd(30)} ${d.summary}`);
   out(`\n${doc.answer}`);
 }

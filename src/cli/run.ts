@@ -3,7 +3,7 @@ import { DESIGNS, FPU_DESIGNS, DEFAULT_CONTRACT, getDesign, getScheduler, serves
 import { loadDesignFile } from './design-file.ts';
 import { runOne, type RunResult } from '../sim/index.ts';
 import { DEFAULT_DOMAINS, parseDomains, parseTime } from '../scenario/index.ts';
-import { readResults, renderRunTable, TimelineRecorder, type RunDocument } from '../report/index.ts';
+import { readResults, renderRunTable, runLegend, TimelineRecorder, type RunDocument } from '../report/index.ts';
 import { renderTable } from '../report/table.ts';
 import { builtinArchNames } from '../arch/index.ts';
 import { checkOutPath, writeTimelines, writtenLines, type RecordedRun } from './outputs.ts';
@@ -158,7 +158,7 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
   }
   const doms = domains.map((d) => `${d.vcpus}×${d.profile}${d.weight !== 256 ? ` w${d.weight}` : ''}${d.cap ? ` cap ${d.cap}%` : ''}`).join(', ');
   out(`lazyswitch run: ${pcpus} pcpus, ${domains.length} domains (${doms}) + idle, ${sched.name} scheduler, ${seconds}s simulated, seed ${seed}${controlHz ? `, ${controlHz} control ops/s` : ''}${contract !== DEFAULT_CONTRACT ? `, contract ${contract}` : ''}${f.check ? '' : ', checker off'}\n`);
-  out(fpu ? renderFpuTable(results, pcpus, archs) : renderRunTable(results));
+  out(fpu ? renderFpuTable(results, pcpus, archs) : `${renderRunTable(results)}\n\n${runLegend(results)}`);
   if (fpu) {
     const pairs = renderExposurePairs(results, domains.map((d, i) => `d${i + 1} ${d.profile}`));
     if (pairs) out(`\n${pairs}`);

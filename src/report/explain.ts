@@ -71,7 +71,7 @@ export function explainRows(arch: Arch, results: RunResult[], summaries: Record<
 
 export function renderExplainTable(rows: ExplainRow[]): string {
   const paths = ENTRY_PATHS.filter((p) => rows.some((r) => p in r.entryWordsPerPath));
-  const header = ['design', 'correct', 'violations', 'cycles/exception', ...paths.map((p) => `${p} words`), 'cycles/switch', 'lazy %', 'overhead %'];
+  const header = ['design', 'correct', 'violations', 'cycles/exception', ...paths.map((p) => `${p} words`), 'switch cycles/switch', 'lazy %', 'overhead %'];
   const body = rows.map((r) => [
     r.design,
     r.correct ? 'yes' : 'NO',
@@ -98,7 +98,7 @@ export function explainAnswer(arch: string, rows: ExplainRow[]): string {
     const dearest = [...ok].sort((a, b) => b.overheadPct - a.overheadPct)[0];
     out.push(
       `${ok.map((r) => r.design).join(', ')} keep every register (0 violations). The cheapest correct design here is ${cheapest.design} ` +
-        `(${cheapest.overheadPct.toFixed(2)}% overhead, ${cheapest.costPerSwitch.toLocaleString('en-US')} cycles per switch, ${cheapest.costPerException.toLocaleString('en-US')} per exception)` +
+        `(${cheapest.overheadPct.toFixed(2)}% overhead, ${cheapest.costPerSwitch.toLocaleString('en-US')} switch cycles per switch, ${cheapest.costPerException.toLocaleString('en-US')} per exception)` +
         (dearest !== cheapest ? `; the dearest is ${dearest.design} (${dearest.overheadPct.toFixed(2)}%).` : '.'),
     );
     const volatileOnly = ok.filter((r) => Object.values(r.storesSavedPerException).some((x) => x > 0));

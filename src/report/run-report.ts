@@ -56,7 +56,7 @@ export function readResults(results: RunResult[]): string {
         let s = `${r.design} skipped the state switch on ${formatNumber(r.metrics.lazySwitches)} of ${formatNumber(r.metrics.switches)} switches (${pct.toFixed(1)}%)`;
         if (eager) {
           const asSaved = eager.metrics.addressSpaceSwitches / Math.max(1, eager.metrics.switches) - r.metrics.addressSpaceSwitches / Math.max(1, r.metrics.switches);
-          s += `, ${(asSaved * 100).toFixed(1)} fewer address-space switches per 100 switches than eager, and cost ${formatNumber(Math.round(r.metrics.cycles / Math.max(1, r.metrics.switches)))} cycles per switch against eager's ${formatNumber(Math.round(eager.metrics.cycles / Math.max(1, eager.metrics.switches)))}`;
+          s += `, ${(asSaved * 100).toFixed(1)} fewer address-space switches per 100 switches than eager, and cost ${formatNumber(Math.round(r.metrics.cycles / Math.max(1, r.metrics.switches)))} hypervisor cycles per switch against eager's ${formatNumber(Math.round(eager.metrics.cycles / Math.max(1, eager.metrics.switches)))}`;
         }
         if (r.metrics.remoteSyncs) s += `; ${r.metrics.remoteSyncs === 1 ? 'once' : `${formatNumber(r.metrics.remoteSyncs)} times`} another pcpu had to pull lazily held state back with a flush IPI`;
         parts.push(s);
@@ -69,4 +69,30 @@ export function readResults(results: RunResult[]): string {
     out.push(`On ${arch}, ${parts.length ? parts.join('; ') + '. ' : ''}${verdict}.`);
   }
   return out.join('\n\n');
+}
+
+/**
+ * What each column of the run table means, and where the numbers come from: printed under the
+ * table (issue 22 §3–4), with the share of the cost that is the modelled TLB refill.
+ */
+export function runLegend(results: RunResult[]): string {
+  const total = results.reduce((a, r) => a + r.metrics.cycles, 0);
+  const as = results.reduce((a, r) => a + r.metrics.cyclesBy.addressSpace, 0);
+  const asPct = total ? Math.round((100 * as) / total) : 0;
+  return [
+    'switches: times schedule() picked another vcpu and contextSwitch() ran. Every design runs the same guest programs for one seed, but',
+    '  what a switch costs feeds back into the schedule (a dearer design leaves guests less time, so slices and wakes fall differently):',
+    '  counts differ by design and architecture.',
+    'lazy: switches in which the design moved no register state (to idle and back, or next still loaded).',
+    'words saved / restored: 64-bit words copied to and from memory by entry, switch and exit (a register narrower than 64 bits',
+    '  counts one word, a wider one its 64-bit parts); KiB moved counts their bytes.',
+    'IPIs: every inter-processor interrupt sent: reschedule IPIs from wakes and migrations, flush IPIs that pull lazily held state back',
+    '  (the paragraph below counts those), and cpu_down()\'s stop IPIs.',
+    'AS switches: page-table (address-space) switches.',
+    'Mcycles: every hypervisor cycle of the cost model — traps, entries, schedule(), saves and restores, IPIs, address-space switches',
+    `  and the TLB refill after them. ${asPct}% of these cycles here are address-space switches and the refill after each (the`,
+    '  architecture\'s cost.addressSpace: working-set pages × refill cost per page, an estimate; `run --report` draws the cost in bands).',
+    'overhead %: those cycles as a share of all pcpu time (simulated seconds × clock × pcpus).',
+    '"hypervisor cycles per switch" below: all of them divided by the switches (explain\'s "switch cycles" counts the switch alone).',
+  ].join('\n');
 }

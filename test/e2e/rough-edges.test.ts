@@ -84,6 +84,18 @@ describe('outputs', () => {
   });
 });
 
+describe("run's legend", () => {
+  it('says what each column is, and how much of the cost is the modelled address-space switch and TLB refill', () => {
+    const text = cli('run', '--time', '50ms').out;
+    const doc = JSON.parse(cli('run', '--time', '50ms', '--json').out);
+    for (const col of ['switches:', 'lazy:', 'words saved / restored:', 'IPIs:', 'AS switches:', 'Mcycles:', 'overhead %:']) expect(text).toContain(`\n${col}`);
+    const total = doc.results.reduce((a: number, r: any) => a + r.metrics.cycles, 0);
+    const as = doc.results.reduce((a: number, r: any) => a + r.metrics.cyclesBy.addressSpace, 0);
+    expect(text).toContain(`${Math.round((100 * as) / total)}% of these cycles here are address-space switches`);
+    expect(text).toContain('hypervisor cycles per switch against');
+  });
+});
+
 describe('run exit status', () => {
   it('is 1 when a design that should be correct (here a user design file) has violations', () => {
     const r = cli('run', '--time', '200ms', '--arch', 'x86-64', '--design-file', BROKEN_DESIGN, '--control-rate', '2000', '--domains', 'io*6');
