@@ -20,6 +20,23 @@ export function runSchedulerConformance(sched: Scheduler): void {
       expect(sched.cites.length).toBeGreaterThan(0);
     });
     it('can say whether a vcpu is queued', () => expect(sched.isQueued).toBeDefined());
+    it('picks, if it has pickCpu, an online pcpu in the vcpu\'s affinity (sched_ops.pick_cpu, for vcpu_migrate)', () => {
+      if (!sched.pickCpu) return;
+      const st = buildState({ arch: getArch('x86-64'), design: DESIGNS[1], sched, pcpus: 4, domains: parseDomains('int*1'), seconds: 0.01 });
+      const v = st.vcpus[4];
+      for (let off = 0; off < 4; off++) {
+        for (let aff = 1; aff < 16; aff++) {
+          for (let from = 0; from < 4; from++) {
+            for (const pc of st.pcpus) pc.online = pc.id !== off;
+            if (!(aff & ~(1 << off))) continue; // no online pcpu allowed: the core breaks the affinity first
+            v.affinity = aff;
+            v.processor = from;
+            const q = sched.pickCpu(st, v.id);
+            expect(st.pcpus[q].online && ((aff >>> q) & 1) === 1).toBe(true);
+          }
+        }
+      }
+    });
     // Every design that is correct under today's contract, the one schedulers run under here.
     for (const design of DESIGNS.filter((d) => !d.broken && writtenFor(d).includes(DEFAULT_CONTRACT))) {
       const arch = builtinArchNames().find((a) => design.supports(getArch(a)) === true)!;
