@@ -27,6 +27,18 @@ export function validateDesign(x: unknown, source: string): SwitchDesign {
   return d as unknown as SwitchDesign;
 }
 
+/**
+ * Why a design file did not load, for the user. A syntax error from the TypeScript transform
+ * (esbuild: "Transform failed with 1 error:\nFILE:LINE:COL: ERROR: TEXT") names its line and
+ * column; anything else gives its first line.
+ */
+function loadIssue(e: unknown): InputIssue {
+  const text = e instanceof Error ? e.message : String(e);
+  const errors = [...text.matchAll(/:(\d+):(\d+): ERROR: (.*)/g)];
+  if (errors.length) return { where: `line ${errors[0][1]}, column ${errors[0][2]}`, message: errors.map((m, i) => (i ? `line ${m[1]}, column ${m[2]}: ` : '') + m[3]).join('; ') };
+  return { where: '(module)', message: `cannot load it: ${text.split('\n')[0]}` };
+}
+
 export async function loadDesignFile(file: string): Promise<SwitchDesign> {
   const path = resolve(file);
   if (!existsSync(path)) throw new InputError('--design-file', [{ where: '--design-file', message: `no such file "${file}"` }]);
@@ -34,8 +46,7 @@ export async function loadDesignFile(file: string): Promise<SwitchDesign> {
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new InputError(file, [{ where: '(module)', message: `cannot load it: ${msg}` }]);
+    throw new InputError(file, [loadIssue(e)]);
   }
   const x = mod.default ?? mod.design;
   if (x === undefined) throw new InputError(file, [{ where: 'export', message: `exports ${Object.keys(mod).join(', ') || 'nothing'}; expected a default export or \`export const design\`` }]);
