@@ -34,11 +34,14 @@ export interface DriveOptions {
 
 /**
  * Per pcpu, the earliest I/O completion due there (time and vcpu; Infinity / NONE if none): one
- * pass over the vcpus per step for all pcpus, instead of one per pcpu. Ties go to the lower vcpu id.
+ * pass over the vcpus for all pcpus, made at most once a step and only when a pcpu needs it
+ * (one that idles or spins, or the one that acts). Ties go to the lower vcpu id.
  */
 function scanWakes(st: HvState, at: Float64Array, who: Int32Array): void {
-  at.fill(Infinity);
-  who.fill(NONE);
+  for (let p = 0; p < at.length; p++) {
+    at[p] = Infinity;
+    who[p] = NONE;
+  }
   for (const v of st.vcpus) {
     if (v.runstate !== RUNSTATE.BLOCKED) continue;
     const p = v.wakePcpu;
@@ -49,13 +52,13 @@ function scanWakes(st: HvState, at: Float64Array, who: Int32Array): void {
   }
 }
 
-/** When pcpu p next has something to do (Infinity: nothing until another pcpu acts); `wake`: its earliest I/O completion. */
-function nextTime(st: HvState, p: number, wake: number): number {
+/** When pcpu p next has something to do (Infinity: nothing until another pcpu acts); `wake(p)`: its earliest I/O completion. */
+function nextTime(st: HvState, p: number, wake: (p: number) => number): number {
   const pc = st.pcpus[p];
   if (pc.phase === PHASE.GUEST || canRun(pc, st)) return pc.clock;
   if (irqsOff(st, pc)) return Infinity;
   // A pcpu in the idle loop, or spinning in the hypervisor (flush or pause wait), takes its interrupts.
-  const t = Math.min(pc.ipis.length ? pc.ipis[0].at : Infinity, pc.timerAt, wake);
+  const t = Math.min(pc.ipis.length ? pc.ipis[0].at : Infinity, pc.timerAt, wake(p));
   return t === Infinity ? t : Math.max(t, pc.clock);
 }
 
@@ -73,12 +76,20 @@ export function drive(st: HvState, o: DriveOptions): number {
   const cand = new Int32Array(P);
   const wakeAt = new Float64Array(P);
   const wakeWho = new Int32Array(P);
+  let scanned = false;
+  const wake = (p: number): number => {
+    if (!scanned) {
+      scanWakes(st, wakeAt, wakeWho);
+      scanned = true;
+    }
+    return wakeAt[p];
+  };
   let steps = 0;
   while (steps < maxSteps) {
     let tmin = Infinity;
-    scanWakes(st, wakeAt, wakeWho);
+    scanned = false;
     for (let p = 0; p < P; p++) {
-      times[p] = nextTime(st, p, wakeAt[p]);
+      times[p] = nextTime(st, p, wake);
       if (times[p] < tmin) tmin = times[p];
     }
     if (tmin === Infinity) {
@@ -92,7 +103,7 @@ export function drive(st: HvState, o: DriveOptions): number {
     let n = 0;
     for (let p = 0; p < P; p++) if (times[p] <= tmin + window && times[p] < end) cand[n++] = p;
     const p = cand[n === 1 ? 0 : rng.int(n)];
-    const c = chooseFor(st, p, times[p], wakeAt[p], wakeWho[p], work, vrng, end, o.controlHz ?? 0);
+    const c = chooseFor(st, p, times[p], wake, wakeWho, work, vrng, end, o.controlHz ?? 0);
     o.record?.push(c);
     applyChoice(st, c);
     steps++;
@@ -151,19 +162,19 @@ function drawWork(st: HvState, v: number, rng: Rng, controlHz: number): GuestWor
   return { remaining, op, arg, irq };
 }
 
-/** Pcpu p's step at time t; `wakeAt`/`wakeWho`: its earliest I/O completion (scanWakes). */
-function chooseFor(st: HvState, p: number, t: number, wakeAt: number, wakeWho: number, work: (GuestWork | null)[], vrng: Rng[], end: number, controlHz: number): Choice {
+/** Pcpu p's step at time t; `wake(p)` / `wakeWho[p]`: its earliest I/O completion (scanWakes). */
+function chooseFor(st: HvState, p: number, t: number, wake: (p: number) => number, wakeWho: Int32Array, work: (GuestWork | null)[], vrng: Rng[], end: number, controlHz: number): Choice {
   const pc = st.pcpus[p];
   if (!irqsOff(st, pc)) {
     if (pc.ipis.length && pc.ipis[0].at <= t) return { k: 'ipi', p };
     if (pc.timerAt <= t) return { k: 'timer', p };
-    if (wakeWho !== NONE && wakeAt <= t) return { k: 'wake', v: wakeWho };
+    if (wake(p) <= t && wakeWho[p] !== NONE) return { k: 'wake', v: wakeWho[p] };
   }
   if (canRun(pc, st)) return { k: 'run', p };
   // Guest code runs until its next event of its own, or until the pcpu's next interrupt.
   const v = pc.current;
   const job = (work[v] ??= drawWork(st, v, vrng[v], controlHz));
-  const limit = Math.min(pc.timerAt, wakeAt, pc.ipis.length ? pc.ipis[0].at : Infinity, end) - pc.clock;
+  const limit = Math.min(pc.timerAt, wake(p), pc.ipis.length ? pc.ipis[0].at : Infinity, end) - pc.clock;
   if (job.remaining > limit) {
     // Run up to (just past) the next interrupt; it is then due and taken next.
     const len = Math.max(1, Math.ceil(limit));
