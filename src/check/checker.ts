@@ -28,8 +28,6 @@ export interface CheckerOptions {
   watchdogSeconds?: number;
 }
 
-const byNumber = (a: number, b: number) => a - b;
-
 /** The phases in which a pcpu spins, IRQs on, for something another pcpu must do. */
 const isWait = (phase: number) => phase === PHASE.SYNC_WAIT || phase === PHASE.CTL_WAIT || phase === PHASE.CTL_SYNC;
 
@@ -66,11 +64,18 @@ export class Checker implements HvObserver {
   private epoch = 0;
   private lastProcessor: Int32Array = new Int32Array(0);
   private lastRunning: Uint8Array = new Uint8Array(0);
-  /** Guest vcpus is_running after the last step; those in breach of invariant 4 then; those picked during this step (onPick). */
-  private readonly runWatch: number[] = [];
-  private readonly inv4Watch: number[] = [];
-  private readonly picked: number[] = [];
-  private readonly cand: number[] = [];
+  /**
+   * Guest vcpus is_running after the last step (runWatch[0..runN)), those in breach of invariant
+   * 4 then (inv4Watch), those picked during this step (picked, by onPick); cand is scratch. Typed
+   * arrays with counts: the hot path allocates nothing and never resizes a JS array.
+   */
+  private runWatch: Int32Array = new Int32Array(0);
+  private runN = 0;
+  private inv4Watch: Int32Array = new Int32Array(0);
+  private inv4N = 0;
+  private picked: Int32Array = new Int32Array(0);
+  private pickedN = 0;
+  private cand: Int32Array = new Int32Array(0);
   private readonly watchdogSeconds: number;
   /** Per pcpu: the wait phase it was in after the last step (NONE: none), since when (its clock), and whether that wait was reported. */
   private waitPhase: Int32Array = new Int32Array(0);
@@ -154,7 +159,7 @@ export class Checker implements HvObserver {
   onPick(st: HvState, p: number, next: number): void {
     const nv = st.vcpus[next];
     if (nv.isIdle) return;
-    this.picked.push(next);
+    if (this.pickedN < this.picked.length) this.picked[this.pickedN++] = next;
     if (nv.isRunning) {
       const on = st.pcpus.find((q) => q.id !== p && (q.current === next || q.prev === next));
       this.report(st, 'inv1', p, next, null, `pcpu ${p} picked ${nv.name} while it is still is_running${on ? ` on pcpu ${on.id}` : ''}`);
@@ -317,15 +322,17 @@ export class Checker implements HvObserver {
     this.stampOwner = new Int32Array(V);
     this.lastProcessor = new Int32Array(V);
     this.lastRunning = new Uint8Array(V);
-    this.runWatch.length = 0;
-    this.inv4Watch.length = 0;
-    this.picked.length = 0;
+    this.runWatch = new Int32Array(V);
+    this.inv4Watch = new Int32Array(V);
+    this.picked = new Int32Array(V);
+    this.cand = new Int32Array(3 * V);
+    this.runN = this.inv4N = this.pickedN = 0;
     for (let v = P; v < V; v++) {
       const vc = st.vcpus[v];
       this.lastProcessor[v] = vc.processor;
       this.lastRunning[v] = vc.isRunning ? 1 : 0;
-      if (vc.isRunning) this.runWatch.push(v);
-      else if (vc.migrating) this.inv4Watch.push(v);
+      if (vc.isRunning) this.runWatch[this.runN++] = v;
+      else if (vc.migrating) this.inv4Watch[this.inv4N++] = v;
     }
     this.waitPhase = new Int32Array(P);
     this.waitSince = new Float64Array(P);
@@ -345,16 +352,24 @@ export class Checker implements HvObserver {
     // and those already in breach of 4 — not every vcpu: a step costs the same with 8 or 8,000.
     // In vcpu order, as a scan of all would report them.
     const cand = this.cand;
-    cand.length = 0;
-    for (const v of this.runWatch) cand.push(v);
-    for (const v of this.inv4Watch) cand.push(v);
-    for (const v of this.picked) cand.push(v);
-    if (cand.length > 1) cand.sort(byNumber);
-    this.runWatch.length = 0;
-    this.inv4Watch.length = 0;
-    this.picked.length = 0;
+    let n = 0;
+    for (let i = 0; i < this.runN; i++) cand[n++] = this.runWatch[i];
+    for (let i = 0; i < this.inv4N; i++) cand[n++] = this.inv4Watch[i];
+    for (let i = 0; i < this.pickedN; i++) cand[n++] = this.picked[i];
+    // Insertion sort: a handful of ids, nearly in order already.
+    for (let i = 1; i < n; i++) {
+      const x = cand[i];
+      let j = i - 1;
+      while (j >= 0 && cand[j] > x) {
+        cand[j + 1] = cand[j];
+        j--;
+      }
+      cand[j + 1] = x;
+    }
+    this.runN = this.inv4N = this.pickedN = 0;
     let seen = -1;
-    for (const v of cand) {
+    for (let i = 0; i < n; i++) {
+      const v = cand[i];
       if (v === seen) continue;
       seen = v;
       const vc = st.vcpus[v];
@@ -365,11 +380,11 @@ export class Checker implements HvObserver {
       }
       this.lastProcessor[v] = vc.processor;
       this.lastRunning[v] = vc.isRunning ? 1 : 0;
-      if (vc.isRunning) this.runWatch.push(v);
+      if (vc.isRunning) this.runWatch[this.runN++] = v;
       // Invariant 4: a migration requested while the vcpu ran is carried out once it stops running.
       else if (vc.migrating) {
         this.report(st, 'inv4', vc.processor, v, null, `${vc.name} is no longer is_running but its migration request (_VPF_migrating) was never acted on`);
-        this.inv4Watch.push(v);
+        this.inv4Watch[this.inv4N++] = v;
       }
     }
     const e1 = ++this.epoch;
