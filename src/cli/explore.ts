@@ -160,6 +160,14 @@ function progressLine(): { update: (p: { states: number; transitions: number; de
   };
 }
 
+/** Whether non-progress cycles were looked for, and on what: one line of the text output. */
+function livenessLine(r: ExploreResult, unreduced: ExploreResult | null, f: ExploreFlags): string {
+  const l = r.liveness;
+  if (l?.checked) return `non-progress cycles: ${l.found ? 'FOUND (below)' : 'none'} — every cycle of the unreduced graph (${fmt(l.transitions)} transitions) judged with each pcpu's steps, IPIs and timers and each I/O completion fair`;
+  const why = !f.reduction ? (r.complete ? 'a violation came first' : 'the search did not complete') : !f.ratio ? 'they need the unreduced search (drop --no-ratio)' : !r.complete ? 'the search did not complete' : unreduced && !unreduced.complete ? 'the unreduced search did not complete within the budget (raise --budget)' : r.violations.length ? 'a violation came first' : 'not with --depth or --preemptions';
+  return `non-progress cycles: not looked for — ${why}`;
+}
+
 function violationJson(spec: ExploreSpec, v: FoundViolation) {
   const story = tellStory(resolveSpec(spec), v.choices);
   return { invariant: v.invariant, trace: v.trace, replay: v.replay, message: v.message, length: v.choices.length, story: story.lines };
@@ -309,11 +317,18 @@ export function exploreCommand(f: ExploreFlags, out: (s: string) => void): numbe
 
   const prog = progressLine();
   const opts = { depth, preemptions, maxStates: budget.states, maxSeconds: budget.seconds, now, onProgress: prog.update };
-  const r: ExploreResult = explore(setup, { ...opts, reduction: f.reduction });
+  // Non-progress cycles are looked for on the unreduced search (explore/liveness.ts): the ratio's
+  // second run, or the only one with --no-reduction; not under a depth or preemption bound.
+  const live = depth === undefined && preemptions === undefined;
+  const r: ExploreResult = explore(setup, { ...opts, reduction: f.reduction, liveness: live && !f.reduction });
   let unreduced: ExploreResult | null = null;
   if (f.reduction && f.ratio && r.complete) {
-    unreduced = explore(setup, { ...opts, reduction: false });
+    unreduced = explore(setup, { ...opts, reduction: false, liveness: live && !r.violations.length });
     r.reductionRatio = Number((unreduced.states / r.states).toFixed(3));
+    if (unreduced.liveness) {
+      r.liveness = unreduced.liveness;
+      if (unreduced.liveness.found) r.violations.push(unreduced.violations[unreduced.violations.length - 1]);
+    }
   } else if (!f.reduction && r.complete) r.reductionRatio = 1;
   prog.done();
   if (f.json) {
@@ -335,6 +350,7 @@ export function exploreCommand(f: ExploreFlags, out: (s: string) => void): numbe
           deadlock: r.deadlock,
           slept: r.slept,
           reduction: r.reduction,
+          liveness: r.liveness ?? { checked: false, transitions: 0, found: false },
           ...(unreduced ? { unreduced: { complete: unreduced.complete, states: unreduced.states, transitions: unreduced.transitions, seconds: unreduced.seconds } } : {}),
           strategy: 'bfs',
           config: spec,
@@ -354,6 +370,7 @@ export function exploreCommand(f: ExploreFlags, out: (s: string) => void): numbe
       out(`deadlocks: ${fmt(r.deadlocks)} states where no pcpu can take a step (not a checker violation); the first after ${r.deadlock.length} choices:`);
       out(`  lazyswitch replay '${r.deadlock.replay}'`);
     }
+    out(livenessLine(r, unreduced, f));
     if (!r.violations.length) {
       out('violations: none');
       // Only a complete search is a proof; a cut one says nothing past its bound.

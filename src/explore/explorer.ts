@@ -17,6 +17,7 @@ import { makeCanon } from './canon.ts';
 import { actor, enabledFor, exploreStep, initialState, type ExploreSetup } from './model.ts';
 import { SleepSets } from './sleep.ts';
 import { replayString } from './replay.ts';
+import { LivenessGraph } from './liveness.ts';
 
 export interface ExploreOptions {
   /** Symmetry reduction and sleep sets (the visited set is always on). Default true. */
@@ -37,6 +38,12 @@ export interface ExploreOptions {
   deadlocks?: 'record' | 'violation';
   /** Called every 8192 states. */
   onProgress?: (p: { states: number; transitions: number; depth: number; seconds: number }) => void;
+  /**
+   * Also look for non-progress cycles (explore/liveness.ts): record the graph and, once the search
+   * is complete with no violation, look for a cycle along which one pcpu waits forever while every
+   * other event happens fairly. Needs `reduction: false` and no depth or preemption bound.
+   */
+  liveness?: boolean;
 }
 
 export interface FoundViolation {
@@ -73,9 +80,13 @@ export interface ExploreResult {
   slept: number;
   reduction: boolean;
   violations: FoundViolation[];
+  /** With `liveness`: whether the non-progress-cycle check ran (only on a complete search with no violation), and on how many transitions. */
+  liveness?: { checked: boolean; transitions: number; found: boolean };
 }
 
 interface Node {
+  /** Index of the state in the liveness graph (-1 without one). */
+  lid: number;
   st: HvState;
   id: number;
   depth: number;
@@ -115,7 +126,12 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
 
   const k0 = canon.key(st0);
   visited.set(k0, 0);
-  let queue: Node[] = [{ st: st0, id: 0, depth: 0, last: -1, pre: 0, sleep: 0, only: -1 }];
+  // Non-progress cycles need every edge between distinct states, unrenamed and unbounded.
+  const graph = o.liveness ? new LivenessGraph(P, st0.vcpus.length) : null;
+  if (graph && (reduction || Number.isFinite(maxDepth) || Number.isFinite(preBound))) throw new Error('explore: liveness needs reduction: false and no depth or preemption bound');
+  const lids = new Map<number, number>();
+  if (graph) lids.set(k0, graph.addNode(st0, 0));
+  let queue: Node[] = [{ st: st0, lid: graph ? 0 : -1, id: 0, depth: 0, last: -1, pre: 0, sleep: 0, only: -1 }];
   let head = 0;
 
   // States no longer needed (visited already, or expanded), reused as the next transition's
@@ -141,6 +157,7 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
       continue;
     }
     const choices = enabledFor(s, n.st);
+    if (graph) graph.setEnabled(n.lid, choices);
     if (!choices.length) {
       deadlocks++;
       if (!firstDeadlock) {
@@ -210,6 +227,7 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
         if (!visited.has(key)) visited.set(key, 0);
       } else {
         const seen = visited.get(key);
+        if (graph && seen !== undefined) graph.addEdge(n.lid, lids.get(key)!, c);
         if (seen !== undefined) {
           // Sleep sets with a visited set (Godefroid): a state reached again with fewer
           // transitions asleep must also explore the ones it slept through the first time.
@@ -221,7 +239,7 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
           const id = parent.length;
           parent.push(n.id);
           via.push(c);
-          queue.push({ st: next, id, depth: n.depth + 1, last: a, pre, sleep: redo.sleep, only: redo.only });
+          queue.push({ st: next, lid: graph ? lids.get(key)! : -1, id, depth: n.depth + 1, last: a, pre, sleep: redo.sleep, only: redo.only });
           continue;
         }
         visited.set(key, 0);
@@ -230,7 +248,13 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
       const id = parent.length;
       parent.push(n.id);
       via.push(c);
-      queue.push({ st: next, id, depth: n.depth + 1, last: a, pre, sleep: z, only: -1 });
+      let lid = -1;
+      if (graph) {
+        lid = graph.addNode(next, id);
+        lids.set(key, lid);
+        graph.addEdge(n.lid, lid, c);
+      }
+      queue.push({ st: next, lid, id, depth: n.depth + 1, last: a, pre, sleep: z, only: -1 });
       if (visited.size >= maxStates) {
         stopped = 'states';
         break outer;
@@ -248,6 +272,19 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
     }
   }
   if (!stopped && cut) stopped = cut;
+  let liveness: ExploreResult['liveness'];
+  if (graph) {
+    const checked = stopped === null && !violations.length;
+    const npc = checked ? graph.findNonProgress() : null;
+    liveness = { checked, transitions: graph.edges, found: npc !== null };
+    if (npc) {
+      const path = pathTo(graph.path[npc.node]);
+      const trace = path.map(choiceToString).join(' ');
+      const message = `pcpu ${npc.pcpu} can spin in ${PHASE_NAMES[npc.phase]} forever: from the state this path reaches, a cycle through ${npc.size} states keeps it waiting while every other pcpu's steps, IPIs, timers and I/O completions happen fairly (a non-progress cycle)`;
+      const v: Violation = { invariant: 'liveness', step: path.length, time: 0, pcpu: npc.pcpu, vcpu: null, register: null, message };
+      violations.push({ invariant: 'liveness', message, violation: v, choices: path, trace, replay: replayString(s.spec, trace) });
+    }
+  }
   const seconds = (now() - t0) / 1000;
   return {
     design: s.spec.design,
@@ -265,5 +302,6 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
     slept: sleep.slept,
     reduction,
     violations,
+    ...(liveness ? { liveness } : {}),
   };
 }

@@ -7,3 +7,4 @@ export * from './replay.ts';
 export * from './story.ts';
 export * from './pct.ts';
 export * from './every.ts';
+export * from './liveness.ts';
