@@ -52,7 +52,8 @@ export function buildProgram(): Command {
     .option('--ftrace <file>', 'write the switches as ftrace sched_switch text (one file per run)')
     .option('--report <file>', 'write a self-contained HTML report: table, plots, violations, per-pcpu timelines (its directory is created if missing)')
     .option('--preset <name>', 'fpu: the FP/vector unit designs on every architecture that supports them: cost, traps, exposure, violations')
-    .option('--watchdog <duration>', "liveness bound: a pcpu spinning in one wait (flush acknowledgement, vcpu_sleep_sync, a control operation's sync) longer than this is a violation (Xen's watchdog: 5s)", '5s');
+    .option('--watchdog <duration>', "liveness bound: a pcpu spinning in one wait (flush acknowledgement, vcpu_sleep_sync, a control operation's sync) longer than this is a violation (Xen's watchdog: 5s)", '5s')
+    .option('--tlb-pages <n>', "pages a guest re-touches after its page tables are switched in, for the TLB refill estimate (default: each architecture's workingSetPages; 0: a tagged TLB, PCID/ASID)");
   scenarioOptions(run).action(async (opts) => {
     process.exitCode = await runCommand(opts, out);
   });

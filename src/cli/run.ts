@@ -35,6 +35,17 @@ export interface RunFlags {
   contract: string;
   /** The liveness bound: a pcpu spinning in one wait longer than this is a violation (default 5s, Xen's watchdog). */
   watchdog: string;
+  /** Pages a guest re-touches after its address space is switched in (overrides every architecture's workingSetPages). */
+  tlbPages?: string;
+}
+
+/**
+ * --tlb-pages N: the architecture with `addressSpace.workingSetPages` = N — the TLB refill after
+ * each switch to a guest's page tables is N × refillPerPage (0: a tagged TLB, PCID/ASID, keeping
+ * every domain's entries: the best case).
+ */
+export function withTlbPages(arch: Arch, pages: number): Arch {
+  return { ...arch, spec: { ...arch.spec, addressSpace: { ...arch.spec.addressSpace, workingSetPages: pages } } };
 }
 
 export const DEFAULT_ARCHS = ['x86-64', 'ppc64'];
@@ -82,7 +93,8 @@ export function unexpectedFailures(results: RunResult[], designs: SwitchDesign[]
 export async function runCommand(f: RunFlags, out: (s: string) => void): Promise<number> {
   if (f.preset !== undefined && f.preset !== 'fpu') throw new InputError('--preset', [{ where: '--preset', message: `unknown preset "${f.preset}"; expected fpu` }]);
   const fpu = f.preset === 'fpu';
-  const archs: Arch[] = (f.arch?.length ? f.arch.flatMap((a) => a.split(',')) : fpu ? builtinArchNames() : DEFAULT_ARCHS).map(resolveArch);
+  const tlbPages = f.tlbPages === undefined ? undefined : intFlag('--tlb-pages', f.tlbPages, 0, 1_000_000);
+  const archs: Arch[] = (f.arch?.length ? f.arch.flatMap((a) => a.split(',')) : fpu ? builtinArchNames() : DEFAULT_ARCHS).map(resolveArch).map((a) => (tlbPages === undefined ? a : withTlbPages(a, tlbPages)));
   const pcpus = intFlag('--pcpus', f.pcpus, 1, 31);
   const domains = parseDomains(f.domains);
   const sched = getScheduler(f.sched);
@@ -143,7 +155,7 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
   const written = writtenLines(writeTimelines(f, timelines, results.map((r) => r.violations)));
 
   const doc: RunDocument = {
-    scenario: { archs: archs.map((a) => a.name), pcpus, domains, sched: sched.name, designs: designs.map((d) => d.name), seconds, seed, controlHz, contract },
+    scenario: { archs: archs.map((a) => a.name), pcpus, domains, sched: sched.name, designs: designs.map((d) => d.name), seconds, seed, controlHz, contract, ...(tlbPages !== undefined ? { tlbPages } : {}) },
     results,
     ...(skipped.length ? { skipped } : {}),
   };

@@ -254,6 +254,11 @@ export interface Metrics {
   lockHoldCycles: number;
   /** unitUsedSwitchOuts / unitSwitchOuts (0 when none): the statistic behind Xen's removal of lazy FPU (70a6abd2cd). */
   usedUnitFraction: number;
+  /**
+   * The part of cyclesBy.addressSpace spent refilling the TLB after switching to a guest's page
+   * tables (working-set pages × refill per page, the architecture's cost.addressSpace: an estimate).
+   */
+  tlbRefillCycles: number;
 }
 
 /** Fixed configuration of one run, shared by reference between clones. */
@@ -392,6 +397,7 @@ export function newMetrics(): Metrics {
     usedUnitFraction: 0,
     lockHolds: 0,
     lockHoldCycles: 0,
+    tlbRefillCycles: 0,
   };
 }
 

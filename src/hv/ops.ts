@@ -261,7 +261,9 @@ export function writePtbase(st: HvState, p: number, d: number): void {
   const as = st.cfg.arch.spec.addressSpace;
   pc.ptbase = d;
   st.metrics.addressSpaceSwitches++;
-  charge(st, p, 'addressSpace', as.switch.cycles + (d === HV_OWNER ? 0 : as.refillPerPage.cycles * as.workingSetPages));
+  const refill = d === HV_OWNER ? 0 : as.refillPerPage.cycles * as.workingSetPages;
+  st.metrics.tlbRefillCycles += refill;
+  charge(st, p, 'addressSpace', as.switch.cycles + refill);
 }
 
 /** Hypervisor C code uses the listed registers as scratch. */

@@ -71,6 +71,7 @@ export function summarise(st: HvState, steps: number, checker: Checker | null): 
       ...structuredClone(m),
       cycles: Math.round(m.cycles),
       lockHoldCycles: Math.round(m.lockHoldCycles),
+      tlbRefillCycles: Math.round(m.tlbRefillCycles),
       exposureInstructions: Math.round(m.exposureCycles * ipc),
       exposureInstructionsByPair: Object.fromEntries(Object.entries(m.exposureByPair).map(([k, v]) => [k, Math.round(v * ipc)])),
       cyclesBy: Object.fromEntries(Object.entries(m.cyclesBy).map(([k, v]) => [k, Math.round(v)])) as Metrics['cyclesBy'],

@@ -103,9 +103,23 @@ describe("run's legend", () => {
     const doc = JSON.parse(cli('run', '--time', '50ms', '--json').out);
     for (const col of ['switches:', 'lazy:', 'words saved / restored:', 'IPIs:', 'AS switches:', 'Mcycles:', 'overhead %:']) expect(text).toContain(`\n${col}`);
     const total = doc.results.reduce((a: number, r: any) => a + r.metrics.cycles, 0);
-    const as = doc.results.reduce((a: number, r: any) => a + r.metrics.cyclesBy.addressSpace, 0);
-    expect(text).toContain(`${Math.round((100 * as) / total)}% of these cycles here are address-space switches`);
+    const refill = doc.results.reduce((a: number, r: any) => a + r.metrics.tlbRefillCycles, 0);
+    expect(refill).toBeGreaterThan(0);
+    expect(text).toContain(`${Math.round((100 * refill) / total)}% of these cycles here are that refill, one modelled estimate`);
     expect(text).toContain('hypervisor cycles per switch against');
+  });
+
+  it('--tlb-pages sets the refill: 0 (a tagged TLB) leaves only the switch itself, and the scenario records it', () => {
+    const base = JSON.parse(cli('run', '--time', '50ms', '--arch', 'x86-64', '--design', 'eager', '--json').out);
+    const none = JSON.parse(cli('run', '--time', '50ms', '--arch', 'x86-64', '--design', 'eager', '--tlb-pages', '0', '--json').out);
+    const m = base.results[0].metrics;
+    // x86-64: 1,000 pages × 39 cycles after each switch to a guest's page tables.
+    expect(m.tlbRefillCycles % 39000).toBe(0);
+    expect(m.tlbRefillCycles).toBeLessThan(m.cyclesBy.addressSpace);
+    expect(none.scenario.tlbPages).toBe(0);
+    expect(none.results[0].metrics.tlbRefillCycles).toBe(0);
+    expect(none.results[0].metrics.cycles).toBeLessThan(m.cycles);
+    expect(cli('run', '--tlb-pages', '-1').code).toBe(2);
   });
 });
 

@@ -27,7 +27,7 @@ function report(): string {
 describe('report/html', () => {
   const html = report();
   it('has every section, plot and timeline, and references nothing outside itself', () => {
-    for (const id of ['scenario', 'table', 'comparison', 'reading', 'cost', 'plot-cost', 'latency', 'plot-latency', 'lazy', 'plot-lazy', 'violations', 'timelines', 'timeline-ppc64-xen-x86-lazy', 'timeline-ppc64-ppc-naive-volatile']) {
+    for (const id of ['scenario', 'table', 'comparison', 'reading', 'cost', 'plot-cost', 'plot-cost-norefill', 'latency', 'plot-latency', 'lazy', 'plot-lazy', 'violations', 'timelines', 'timeline-ppc64-xen-x86-lazy', 'timeline-ppc64-ppc-naive-volatile']) {
       expect(html, id).toContain(`id="${id}"`);
     }
     expect(html).not.toMatch(/<script|<link|<img|url\(|src=|href="(?!#)/);
