@@ -27,7 +27,10 @@ export function renderTraceFacts(f: ReplayDocument['trace']): string {
   const lines: string[] = [];
   lines.push(
     `trace: ${f.file ? `${f.file}, ` : ''}${f.format}${f.embeddedFormat ? ` (systemTraceEvents: ${f.embeddedFormat})` : ''}${f.gzip ? ', gzip' : ''}, ${plural(f.cpus, 'cpu')}, ${plural(f.tasks, 'task')} in ${plural(f.domains, 'domain')} (--group ${f.group}), ` +
-      `${formatNumber(f.switches)} switches, ${formatNumber(f.wakeups)} wakeups, span ${f.spanSeconds.toFixed(3)} s`,
+      `${formatNumber(f.switches)} switches, ${formatNumber(f.wakeups)} wakeups, span ${f.spanSeconds.toFixed(3)} s` +
+      // What went wrong reading it belongs in the first line too, not only in the details below.
+      (f.malformedLines ? ` — ${plural(f.malformedLines, 'malformed line')} skipped (a damaged or truncated trace?)` : '') +
+      (f.lostEvents ? ` — ${plural(f.lostEvents, 'lost event')}` : ''),
   );
   if (f.tsc) {
     lines.push(

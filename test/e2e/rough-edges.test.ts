@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderTable } from '../../src/report/table.ts';
@@ -94,6 +94,17 @@ describe('outputs', () => {
   it('a table column with a fraction gives every number two decimals', () => {
     const t = renderTable(['design', 'lazy %'], [['a', 21], ['b', 17.5]]);
     expect(t.split('\n').slice(2)).toEqual(['a        21.00', 'b        17.50']);
+  });
+});
+
+describe('replay-trace of a damaged trace', () => {
+  it('says so in its summary line, exit 0', () => {
+    const text = readFileSync(new URL('../fixtures/traces/trace-cmd-report.txt', import.meta.url), 'utf8');
+    const file = join(mkdtempSync(join(tmpdir(), 'lazyswitch-trunc-')), 'cut.txt');
+    writeFileSync(file, text.slice(0, text.lastIndexOf('sched_switch') + 20));
+    const r = cli('replay-trace', file, '--design', 'eager', '--arch', 'x86-64');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').find((l) => l.startsWith('trace: '))).toMatch(/ — 1 malformed line skipped \(a damaged or truncated trace\?\)$/);
   });
 });
 
