@@ -80,9 +80,19 @@ function cannot(source: string, where: string, what: string, e: unknown): InputE
 export async function readTrace(file: string, format: TraceFormat | 'auto', tscHz: number | undefined): Promise<{ records: TraceRecord[]; diag: TraceDiagnostics }> {
   let fd: number;
   try {
-    if (statSync(file).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (statSync(file).isDirectory()) {
+      // An LTTng session is a CTF directory (metadata + per-cpu stream files). No well-kept CTF
+      // reader exists for Node (issue 21 §3), so babeltrace2 converts it to text, which is read.
+      throw new InputError('replay-trace', [
+        {
+          where: file,
+          message: `is a directory, not a trace file; if it is an LTTng (CTF) trace, convert it with \`babeltrace2 ${file} > trace.txt\` and replay trace.txt`,
+        },
+      ]);
+    }
     fd = openSync(file, 'r');
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw cannot('replay-trace', file, 'cannot read the trace file', e);
   }
   const records: TraceRecord[] = [];

@@ -13,6 +13,7 @@ import { parsePerfLine } from './perf-line.ts';
 import type { TraceFormat } from './record.ts';
 import { skipSpaces } from './text-scan.ts';
 import { newXenTextEvent, parseXentraceTextLine } from './xentrace-text.ts';
+import { parseLttngLine } from './lttng-line.ts';
 
 /** How many meaningful (non-blank, non-comment) lines detection looks at before giving up. */
 export const DETECT_WINDOW = 50;
@@ -51,6 +52,8 @@ export class FormatDetector {
       return undefined;
     }
     if (parseXentraceTextLine(line, this.xev) !== 'none') return 'xentrace';
+    // babeltrace's `[<time>] (+delta) host event: { … }`: no other format starts with `[`.
+    if (parseLttngLine(line, this.lineNo, undefined) !== 'none') return 'lttng';
     const r = parseFtraceLine(line, this.lineNo, this.prefix);
     if (r !== 'none') {
       this.ftraceFamily = true;

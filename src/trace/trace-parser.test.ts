@@ -116,7 +116,7 @@ describe('not a trace', () => {
   it('auto-detection refuses a JSON file with a clear message', () => {
     expect(() => collect(fixture('not-a-trace.json'))).toThrow(TraceFormatError);
     expect(() => collect(fixture('not-a-trace.json'))).toThrow(
-      "not a scheduling trace: no line of ftrace, trace-cmd, perf or xentrace form in the first 50 lines (line 1: '{')",
+      "not a scheduling trace: no line of ftrace, trace-cmd, perf, xentrace or LTTng (babeltrace2 text) form in the first 50 lines (line 1: '{')",
     );
   });
 

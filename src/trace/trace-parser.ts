@@ -24,6 +24,7 @@ import { TraceFormatError } from './trace-format-error.ts';
 import { XenSchedAssembler } from './xen-sched.ts';
 import { newXenTextEvent, parseXentraceTextLine } from './xentrace-text.ts';
 import { skipSpaces } from './text-scan.ts';
+import { newLttngClock, parseLttngLine } from './lttng-line.ts';
 
 export interface TraceParserOptions {
   /** Called with each record, in input order (xentrace: per-pcpu order, see xen-sched). */
@@ -41,7 +42,7 @@ export interface TraceParserOptions {
 /** Lines (comments included) buffered at most while auto-detecting. */
 const MAX_BUFFERED = 10_000;
 
-const FORMAT_LIST = 'ftrace, trace-cmd, perf or xentrace';
+const FORMAT_LIST = 'ftrace, trace-cmd, perf, xentrace or LTTng (babeltrace2 text)';
 
 function quote(text: string): string {
   return text.length > 80 ? `${text.slice(0, 80)}...` : text;
@@ -75,6 +76,7 @@ export class TraceParser {
   private readonly unresolved = new Set<StintChain>();
   private xen: XenSchedAssembler | undefined;
   private readonly xev = newXenTextEvent();
+  private readonly lttngClock = newLttngClock();
 
   constructor(format: TraceFormat | 'auto' = 'auto', opts: TraceParserOptions = {}) {
     this.diagnostics = opts.diagnostics ?? new TraceDiagnostics(opts.keepMalformed ?? 20);
@@ -186,6 +188,7 @@ export class TraceParser {
     this.first ??= { line: n, text: s };
     const f = this.fmt;
     if (f === 'xentrace') this.xentraceLine(s, n);
+    else if (f === 'lttng') this.lttngLine(s, n);
     else {
       const r: LineParse = f === 'perf' ? parsePerfLine(s, n, this.prefix) : parseFtraceLine(s, n, this.prefix);
       if (typeof r === 'string') {
@@ -235,7 +238,7 @@ export class TraceParser {
   /** A meaningful line without an event form: a header, a callchain, garbage or a damaged event line. */
   private noEventForm(s: string, n: number): void {
     const f = this.fmt;
-    if (f !== 'perf' && f !== 'xentrace') {
+    if (f !== 'perf' && f !== 'xentrace' && f !== 'lttng') {
       const facts = parseFtraceHeader(s);
       if (facts) {
         this.recognised++;
@@ -257,6 +260,16 @@ export class TraceParser {
     if (this.fmt === 'perf') return false;
     // `<comm>-<pid> [` or `<comm>-<pid> (`: the start of an ftrace prefix.
     return /-\d+ +[[(]/.test(s);
+  }
+
+  /** babeltrace2 / babeltrace text of an LTTng kernel trace (lttng-line.ts). */
+  private lttngLine(s: string, n: number): void {
+    const r = parseLttngLine(s, n, this.lttngClock);
+    if (r === 'none') return this.noEventForm(s, n);
+    this.recognised++;
+    if (r === 'other') this.diagnostics.otherEvents++;
+    else if ('kind' in r) this.emit(r);
+    else this.diagnostics.addMalformed(n, s, r.reason);
   }
 
   /** Records reach emit() through the assembler, possibly a few lines later (see xen-sched). */

@@ -152,7 +152,7 @@ describe.concurrent('bad input: clear message, exit 2, no stack, no output file'
     [['replay-trace', '/nonexistent/trace.txt'], /cannot read the trace file: ENOENT/],
     [['replay-trace', aTrace, '--bogus'], /unknown option '--bogus'/],
     [['replay-trace'], /missing required argument 'file'/],
-    [['replay-trace', notATrace, '--format', 'lttng'], /unknown trace format "lttng"/],
+    [['replay-trace', notATrace, '--format', 'ctf'], /unknown trace format "ctf"/],
     [['replay-trace', notATrace, '--profile', 'RenderThread=gpu'], /unknown guest profile "gpu"/],
     [['replay-trace', notATrace, '--group', '/nonexistent/map.yaml'], /--group.*cannot be read as a mapping file/],
     [['replay-trace', aTrace, '--group', 'xen'], /"xen" groups by Xen domain id/],
