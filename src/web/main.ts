@@ -508,7 +508,12 @@ function renderRegs(st: HvState, info: SwitchInfo, at: number): void {
   $('regs').replaceChildren(summary, toggle, h('div', { class: 'table-wrap', id: 'table-wrap' }, table));
   // Keep the first flagged row in view.
   const flagged = table.querySelector('tr.flagged');
-  if (flagged && 'scrollIntoView' in flagged) (flagged as HTMLElement).scrollIntoView({ block: 'start' });
+  // The sticky head is two rows whose C-frame names may wrap: clear its real height, not a guess.
+  if (flagged && 'scrollIntoView' in flagged) {
+    const head = table.tHead?.getBoundingClientRect().height ?? 64;
+    (flagged as HTMLElement).style.scrollMarginTop = `${Math.ceil(head) + 2}px`;
+    (flagged as HTMLElement).scrollIntoView({ block: 'start' });
+  }
 }
 
 /** Short chip text: places on the switching pcpu p go without their pcpu; the title has it all. */
@@ -587,7 +592,7 @@ function renderChecks(counts: Record<string, number>, total: number, info: Switc
   const invs = h(
     'ul',
     { class: 'inv-list', id: 'inv-list' },
-    ...INVARIANTS.map((i) => {
+    ...[...INVARIANTS].sort((x, y) => invariantRank(x.id) - invariantRank(y.id)).map((i) => {
       const n = counts[i.id] ?? 0;
       return h('li', { title: i.sentence, 'data-invariant': i.id, 'data-count': n }, h('span', {}, i.id), n ? h('span', { class: 'badx' }, `✗ ${n.toLocaleString('en-US')}`) : h('span', { class: 'ok' }, '✓ 0'));
     }),
@@ -603,6 +608,13 @@ function renderChecks(counts: Record<string, number>, total: number, info: Switc
     recent.length ? h('ul', {}, ...recent.map((fv) => h('li', {}, h('span', { class: 'badx' }, fv.v.invariant), ` step ${fv.at + 1}, pcpu ${fv.v.pcpu}: `, fv.v.message))) : null,
   ];
   box.replaceChildren(...kids.filter((k): k is Node => k !== null));
+}
+
+/** The checker's list in reading order: the named state invariants first, inv1…inv13 by number, liveness last. */
+export function invariantRank(id: string): number {
+  const m = /^inv(\d+)$/.exec(id);
+  if (m) return 100 + Number(m[1]);
+  return id === 'liveness' ? 1000 : id === 'guest-state' ? 0 : id === 'isolation' ? 1 : 500;
 }
 
 function renderLegend(st: HvState): void {
@@ -624,8 +636,9 @@ function start(): void {
     writeForm(fromHash.sc);
     runScenario(fromHash.sc, { sw: fromHash.sw, mo: fromHash.mo < 0 ? 'focus' : fromHash.mo });
   } else {
-    writeForm(DEFAULT_SCENARIO);
-    runScenario(DEFAULT_SCENARIO, 'first');
+    // First screen: the seed's case (prev's r14–r31 spread over pcpu registers and C frames).
+    writeForm(SEED_CASE);
+    runScenario(SEED_CASE, 'violation');
   }
 }
 

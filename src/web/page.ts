@@ -50,7 +50,9 @@ form.scenario label { display: inline-flex; align-items: center; gap: 4px; color
 form.scenario label > * { color: var(--fg); }
 form.scenario input[type=number] { width: 62px; }
 form.scenario input.domains { width: 128px; }
-header.top .bar { display: flex; align-items: center; gap: 10px; flex-basis: 100%; }
+header.top .bar { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 10px; flex-basis: 100%; }
+header.top .bar button { flex: none; white-space: nowrap; }
+header.top .bar #status { flex: 1 1 320px; min-width: 0; }
 .replay { padding: 0 12px 4px; border-bottom: 1px solid var(--line); background: var(--bg2); }
 .replay p { margin: 2px 0; }
 .replay textarea { width: 100%; height: 54px; font-family: ui-monospace, Menlo, monospace; font-size: 12px; }
@@ -105,10 +107,12 @@ td.own { text-align: center !important; min-width: 46px; border-left: 1px solid 
 td.own .m { font-weight: 800; margin-left: 2px; }
 td.own.empty { color: #8c959f; }
 .chip { display: inline-block; border: 1px solid; border-radius: 10px; padding: 0 6px; margin: 1px 2px 1px 0; font-size: 11.5px; }
-.chip.k-area, .chip.k-ctx, .chip.k-vframe, .chip.k-vcframe { background: #dafbe1; border-color: #1a7f37; color: #0f3d1e; }
-.chip.k-reg { background: #fff1bf; border-color: #9a6700; color: #4d2d00; }
-.chip.k-frame { background: #ddf4ff; border-color: #0969da; color: #0a3069; }
-.chip.k-cframe { background: #f3e8ff; border-color: #8250df; color: #3e1f79; font-weight: 600; }
+/* Locations are outlined on white (a thick left edge in their colour); owners are filled tints: the two never look alike. */
+.chip.k-area, .chip.k-ctx, .chip.k-vframe, .chip.k-vcframe, .chip.k-reg, .chip.k-frame, .chip.k-cframe { background: #fff; border-left-width: 4px; border-radius: 3px; }
+.chip.k-area, .chip.k-ctx, .chip.k-vframe, .chip.k-vcframe { border-color: #1a7f37; color: #0f3d1e; }
+.chip.k-reg { border-color: #24292f; color: #24292f; }
+.chip.k-frame { border-color: #6e7781; color: #24292f; border-style: double; border-width: 3px 3px 3px 5px; }
+.chip.k-cframe { border-color: #8250df; color: #3e1f79; font-weight: 600; }
 .chip.k-lost { background: #cf222e; border-color: #82071e; color: #fff; font-weight: 700; }
 .chip.k-unc { background: #fff; border-color: #9a5b00; color: #7a4100; border-style: dashed; }
 .chip.k-held { background: #fff; border-color: #0969da; color: #0a3069; border-style: dashed; }

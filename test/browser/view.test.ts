@@ -63,6 +63,38 @@ describeBrowser('lazyswitch view (the switch stepper)', () => {
     expect(external).toEqual([]);
   });
 
+  it("opens on the seed's case: ppc-naive-volatile on ppc64 at its first violating switch, r14–r31 in registers and C frames", async () => {
+    await expect(page.locator('#status').textContent()).resolves.toMatch(/^ppc-naive-volatile on ppc64: /);
+    await expect(page.locator('#arch').inputValue()).resolves.toBe('ppc64');
+    await expect(page.locator('#design').inputValue()).resolves.toBe('ppc-naive-volatile');
+    const s = await stepper(page);
+    expect(s.switchViolations).not.toBe('0');
+    await expect(page.locator('#summary-prev').textContent()).resolves.toMatch(/r14–r\d+ in registers? of pcpu \d.*in C frame of \w+\(\)/);
+    await page.screenshot({ path: join(ARTIFACTS, 'view-first-screen.png') });
+  });
+
+  it('lists the invariants in reading order: guest-state, isolation, inv1…inv13 by number, liveness', async () => {
+    const ids = await page.locator('#inv-list li').evaluateAll((els) => els.map((e) => e.getAttribute('data-invariant')!));
+    const nums = ids.filter((i) => /^inv\d+$/.test(i)).map((i) => Number(i.slice(3)));
+    expect(nums).toEqual([...nums].sort((a, b) => a - b));
+    expect(ids.indexOf('inv7')).toBeLessThan(ids.indexOf('inv8'));
+    expect(ids.slice(0, 2)).toEqual(['guest-state', 'isolation']);
+    expect(ids.at(-1)).toBe('liveness');
+  });
+
+  it('location chips and owner slots never share a colour', async () => {
+    const owners = await page.locator('#legend .sw').evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
+    const chips = await page.locator('#reg-table .chip[data-kind]').evaluateAll((els) => els.map((e) => ({ kind: e.getAttribute('data-kind'), bg: getComputedStyle(e).backgroundColor, border: getComputedStyle(e).borderLeftColor })));
+    const kinds = new Set(chips.map((c) => c.kind));
+    expect(kinds.has('reg') && kinds.has('cframe')).toBe(true);
+    for (const c of chips) {
+      expect(owners).not.toContain(c.bg);
+      expect(owners).not.toContain(c.border);
+    }
+    // Owners are filled: no owner swatch (but the empty one) is white like the location chips.
+    expect(owners.filter((o) => o === 'rgb(255, 255, 255)' || o === 'rgba(0, 0, 0, 0)').length).toBeLessThanOrEqual(1);
+  });
+
   it('runs the chosen architecture, design and scenario in the page', async () => {
     await page.selectOption('#arch', 'ppc64');
     await page.selectOption('#design', 'ppc-naive-volatile');
@@ -185,6 +217,18 @@ describeBrowser('lazyswitch view (the switch stepper)', () => {
     await page.waitForFunction(() => /^ppc-asm-exit-switch on ppc64 under the 2005-08 contract: .* violations/.test(document.getElementById('status')?.textContent ?? ''));
     await expect(page.locator('#contract').inputValue()).resolves.toBe('2005-08');
     await expect(page.locator('body').textContent()).resolves.toContain('releases its schedule lock');
+    // The preset buttons stay on one line each, and the flagged row is below the sticky table head.
+    const heights = await page.locator('header.top .bar button').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+    expect(Math.max(...heights)).toBeLessThan(30);
+    const geo = await page.evaluate(() => {
+      const head = document.querySelector('#reg-table thead')!.getBoundingClientRect();
+      const row = document.querySelector('#reg-table tr.flagged')!.getBoundingClientRect();
+      const wrap = document.getElementById('table-wrap')!.getBoundingClientRect();
+      return { headBottom: head.bottom, rowTop: row.top, rowBottom: row.bottom, wrapBottom: wrap.bottom };
+    });
+    expect(geo.rowTop).toBeGreaterThanOrEqual(geo.headBottom - 0.5);
+    expect(geo.rowBottom).toBeLessThanOrEqual(geo.wrapBottom);
+    await page.screenshot({ path: join(ARTIFACTS, 'view-contract-case.png') });
     // Back to the seed's case for the tests below (it resets the contract to today's).
     await page.click('#seed-case');
     await page.waitForFunction(() => /^ppc-naive-volatile on ppc64: /.test(document.getElementById('status')?.textContent ?? ''));
