@@ -9,7 +9,7 @@ import { runOne } from '../../sim/index.ts';
 import { parseDomains } from '../../scenario/index.ts';
 import { TimelineRecorder, type RunDocument, type Timeline } from '../index.ts';
 import { binLane, lazySwitchTimes, runSlices, switchLatencies } from './derive.ts';
-import { renderHtmlReport, type ReportRun } from './report.ts';
+import { renderHtmlReport, vcpuShade, type ReportRun } from './report.ts';
 
 function report(): string {
   const arch = getArch('ppc64');
@@ -88,5 +88,18 @@ describe('report/html/derive', () => {
     // 1000 slices in 10 columns: never more rects than columns.
     const many = Array.from({ length: 1000 }, (_, i) => ({ v: i % 3, t0: i / 1000, t1: (i + 1) / 1000 }));
     expect(binLane(many, 1, 10).length).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('timeline colours', () => {
+  it("give a domain's vcpus one hue and clearly different lightness (d1v0 and d1v1 were two near oranges)", () => {
+    const lum = (hex: string) => {
+      const v = parseInt(hex.slice(1), 16);
+      return 0.2126 * ((v >> 16) & 255) + 0.7152 * ((v >> 8) & 255) + 0.0722 * (v & 255);
+    };
+    const base = '#E69F00';
+    const shades = [0, 1, 2, 3].map((j) => vcpuShade(base, j));
+    expect(new Set(shades).size).toBe(4);
+    for (let a = 0; a < 4; a++) for (let b = a + 1; b < 4; b++) expect(Math.abs(lum(shades[a]) - lum(shades[b]))).toBeGreaterThan(30);
   });
 });

@@ -60,6 +60,13 @@ const WITHOUT_REFILL = COST_KINDS.filter((k) => k.key !== 'tlbRefill');
 const runLabel = (r: { arch: string; design: string }) => `${r.arch} · ${r.design}`;
 const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
 
+/** The j-th vcpu of a domain whose colour is `base`: base, darker, lighter, darker still, … */
+export function vcpuShade(base: string, j: number): string {
+  if (j === 0) return base;
+  const step = Math.ceil(j / 2);
+  return j % 2 ? shade(base, Math.min(0.75, 0.4 * step)) : tint(base, Math.min(0.8, 0.45 * step));
+}
+
 export function renderHtmlReport(input: HtmlReportInput): string {
   const { doc } = input;
   const results = doc.results;
@@ -442,7 +449,9 @@ function vcpuColours(tl: Timeline): (v: number) => string {
   const colours = new Map<number, string>();
   for (const [d, vs] of byDom) {
     const base = domainColour(domIdx.get(d)!);
-    vs.forEach((v, j) => colours.set(v, j % 2 === 0 ? tint(base, 0.05 + 0.25 * Math.floor(j / 2)) : shade(base, 0.25)));
+    // One hue per domain, and each of its vcpus a clearly different lightness of it: the base,
+    // then alternately much darker and much lighter (d1v0 and d1v1 were two near oranges).
+    vs.forEach((v, j) => colours.set(v, vcpuShade(base, j)));
   }
   return (v) => colours.get(v) ?? '#e6e8eb';
 }
