@@ -61,13 +61,7 @@ function hotplug(st: HvState, r: number, k: number): boolean {
     // Before f2dcefdc7b: k leaves cpu_online_map at once, its sync left to a flush IPI queued
     // to it — a pull of a vcpu it still holds finds it offline and returns with nothing synced.
     pk.ipis.push({ kind: IPI_FLUSH, from: r, at: st.pcpus[r].clock + st.cfg.arch.spec.cost.ipi.cycles });
-    pk.online = false;
-    for (const vc of st.vcpus) {
-      if (vc.isIdle || vc.processor !== k) continue;
-      vc.migrating = true;
-      sleepNosync(st, r, vc.id);
-      vcpuMigrate(st, vc.id, r);
-    }
+    takeCpuDown(st, k, r);
     if (!pk.softirq) pk.ipis.push({ kind: IPI_RESCHED, from: r, at: st.pcpus[r].clock + st.cfg.arch.spec.cost.ipi.cycles });
     return false;
   }
@@ -83,16 +77,16 @@ function hotplug(st: HvState, r: number, k: number): boolean {
 /**
  * take_cpu_down() on the dying pcpu k, its lazy state already synced (the caller, ackFlush, runs
  * it between the sync and the acknowledgement): __cpu_disable() clears k from cpu_online_map and
- * cpu_disable_scheduler() migrates every vcpu whose processor is k; vcpu_migrate() runs here, on
- * k, and tickles the new pcpus with IPIs.
+ * cpu_disable_scheduler() migrates every vcpu whose processor is k; vcpu_migrate() runs on `on`
+ * — k itself, or the caller r in the pre-f2dcefdc7b mutation — and tickles the new pcpus with IPIs.
  */
-export function takeCpuDown(st: HvState, k: number): void {
+export function takeCpuDown(st: HvState, k: number, on: number = k): void {
   st.pcpus[k].online = false;
   for (const vc of st.vcpus) {
     if (vc.isIdle || vc.processor !== k) continue;
     vc.migrating = true;
-    sleepNosync(st, k, vc.id);
-    vcpuMigrate(st, vc.id, k);
+    sleepNosync(st, on, vc.id);
+    vcpuMigrate(st, vc.id, on);
   }
 }
 

@@ -19,6 +19,7 @@ import type { SwitchRecord, TraceRecord, WakeupRecord } from './record.ts';
 import { bytesSource, isTraceDat, parseTraceDat, readTraceDat, type TraceDatOptions } from './trace-dat.ts';
 import { stateLetters } from './trace-dat-format.ts';
 import { TraceFormatError } from './trace-format-error.ts';
+import { switchRecord, wakeupRecord } from './sched-payload.ts';
 
 class Writer {
   bytes: number[] = [];
@@ -444,37 +445,11 @@ const CPUS: PageSpec[][] = [
   ],
 ];
 
-const sw = (line: number, ns: number, cpu: number, prevComm: string, prevPid: number, prevState: string, nextComm: string, nextPid: number, prevPrio = 120, nextPrio = 120): SwitchRecord => ({
-  kind: 'switch',
-  line,
-  ts: ns / 1e9,
-  cpu,
-  prevComm,
-  prevPid,
-  prevState,
-  nextComm,
-  nextPid,
-  prevPrio,
-  nextPrio,
-  prevTgid: undefined,
-  nextTgid: undefined,
-  prevDom: undefined,
-  nextDom: undefined,
-});
-const wk = (line: number, ns: number, cpu: number, comm: string, pid: number, targetCpu: number, prio: number, success: boolean | undefined, wakeKind: WakeupRecord['wakeKind']): WakeupRecord => ({
-  kind: 'wakeup',
-  line,
-  ts: ns / 1e9,
-  cpu,
-  comm,
-  pid,
-  targetCpu,
-  prio,
-  tgid: undefined,
-  dom: undefined,
-  success,
-  wakeKind,
-});
+// The records the readers build (sched-payload's constructors), with the test's ns timestamps.
+const sw = (line: number, ns: number, cpu: number, prevComm: string, prevPid: number, prevState: string, nextComm: string, nextPid: number, prevPrio = 120, nextPrio = 120): SwitchRecord =>
+  switchRecord(line, ns / 1e9, cpu, prevComm, prevPid, prevState, nextComm, nextPid, prevPrio, nextPrio);
+const wk = (line: number, ns: number, cpu: number, comm: string, pid: number, targetCpu: number, prio: number, success: boolean | undefined, wakeKind: WakeupRecord['wakeKind']): WakeupRecord =>
+  wakeupRecord(line, ns / 1e9, cpu, comm, pid, targetCpu, prio, success, wakeKind);
 
 /** The records, in time order (the tie at E9 + 100 goes to cpu 0, as trace-cmd report does). */
 const EXPECTED: TraceRecord[] = [
