@@ -350,6 +350,8 @@ export function exploreCommand(f: ExploreFlags, out: (s: string) => void): numbe
           deadlock: r.deadlock,
           slept: r.slept,
           reduction: r.reduction,
+          hashCompact: r.hashCompact,
+          tableBytes: r.tableBytes,
           liveness: r.liveness ?? { checked: false, transitions: 0, found: false },
           ...(unreduced ? { unreduced: { complete: unreduced.complete, states: unreduced.states, transitions: unreduced.transitions, seconds: unreduced.seconds } } : {}),
           strategy: 'bfs',
@@ -365,6 +367,7 @@ export function exploreCommand(f: ExploreFlags, out: (s: string) => void): numbe
     const why: Record<string, string> = { violation: 'stopped at the first violation', depth: 'cut by the depth bound', preemptions: 'cut by the preemption bound', states: 'state budget spent', time: 'time budget spent' };
     out(`complete: ${r.complete ? 'yes — every reachable state explored' : `no — ${why[r.stopped!]}`}`);
     out(`states ${fmt(r.states)}, transitions ${fmt(r.transitions)}, maximum depth ${r.maxDepth}, ${r.seconds} s, ${fmt(r.statesPerSecond)} states/s`);
+    out(`hash-compact visited set: ${r.hashCompact.keyBits}-bit keys, ${fmt(Math.round(r.tableBytes / 1024))} KiB (${Math.round(r.tableBytes / Math.max(1, r.states))} bytes a state); probability of a hash collision (a state taken as visited, never explored) ${r.hashCompact.collisionProbability.toExponential(1)}`);
     if (r.reductionRatio !== null) out(`reduction ratio ${r.reductionRatio}× in states${unreduced ? ` (without reductions: ${fmt(unreduced.states)} states, ${fmt(unreduced.transitions)} transitions${unreduced.complete ? '' : ', budget spent: a lower bound'})` : ''}; ${fmt(r.slept)} transitions slept`);
     if (r.deadlock) {
       out(`deadlocks: ${fmt(r.deadlocks)} states where no pcpu can take a step (not a checker violation); the first after ${r.deadlock.length} choices:`);

@@ -9,15 +9,21 @@
  * where sound (explore/canon.ts); sleep sets (explore/sleep.ts) over guest steps of different
  * pcpus, which commute. Bounds: depth, a CHESS-style preemption bound, a state or time budget.
  * The clock is read only through `now` (the CLI passes performance.now).
+ *
+ * Memory: the visited set is a hash-compact table of 53-bit keys (explore/fingerprints.ts, 16–32
+ * bytes a state) whose one value per state is the sleep set, the liveness node or the row of the
+ * preemption counts; the paths back to the initial state are two typed arrays (parent id, packed
+ * choice: sim/choice.ts packChoice), 12 bytes an id.
  */
 import { PHASE_NAMES, type HvState } from '../hv/index.ts';
 import type { Violation } from '../check/index.ts';
-import { choiceToString, type Choice } from '../sim/index.ts';
+import { choiceToString, packChoice, unpackChoice, type Choice } from '../sim/index.ts';
 import { makeCanon } from './canon.ts';
 import { actor, enabledFor, exploreStep, initialState, type ExploreSetup } from './model.ts';
 import { SleepSets } from './sleep.ts';
 import { replayString } from './replay.ts';
 import { LivenessGraph } from './liveness.ts';
+import { FingerprintTable, collisionProbability } from './fingerprints.ts';
 
 export interface ExploreOptions {
   /** Symmetry reduction and sleep sets (the visited set is always on). Default true. */
@@ -82,6 +88,10 @@ export interface ExploreResult {
   violations: FoundViolation[];
   /** With `liveness`: whether the non-progress-cycle check ran (only on a complete search with no violation), and on how many transitions. */
   liveness?: { checked: boolean; transitions: number; found: boolean };
+  /** The visited set keeps 53-bit hashes of the canonical states, not the states (SPIN's hash-compact): the probability that two of the `states` share a key, one then never explored (1 - exp(-n(n-1)/2⁵⁴)). */
+  hashCompact: { keyBits: 53; collisionProbability: number };
+  /** Bytes held by the visited table (explore/fingerprints.ts). */
+  tableBytes: number;
 }
 
 interface Node {
@@ -109,13 +119,42 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
 
   const st0 = initialState(s);
   const canon = makeCanon(st0, reduction);
-  const sleep = new SleepSets(reduction && !Number.isFinite(preBound) && st0.pcpus.length <= 3, s.sched.yield !== undefined);
+  // Visited: canonical key → one value: with the preemption bound, the state's row in bestPre
+  // (its best preemption count per last actor); with liveness, its graph node; else the sleep set
+  // it was expanded with (sleep.ts; 0 without sleep sets). The three never meet: sleep sets are
+  // off under a preemption bound and with liveness (which needs reduction: false).
+  const visited = new FingerprintTable(1 << 12);
+  const sleep = new SleepSets(reduction && !Number.isFinite(preBound) && st0.pcpus.length <= 3, s.sched.yield !== undefined, visited);
   const P = st0.pcpus.length;
-  // Visited: key → best preemption count per last actor (only when the preemption bound is on), else 0.
-  const visited = new Map<number, number>();
-  const bestPre = Number.isFinite(preBound) ? new Map<number, Int32Array>() : null;
-  const parent: number[] = [-1];
-  const via: (Choice | null)[] = [null];
+  let bestPre = Number.isFinite(preBound) ? new Int32Array(P * 1024).fill(0x7fffffff) : null;
+  const preRow = (row: number): number => {
+    if ((row + 1) * P > bestPre!.length) {
+      const b = new Int32Array(bestPre!.length * 2).fill(0x7fffffff);
+      b.set(bestPre!);
+      bestPre = b;
+    }
+    return row * P;
+  };
+  // Paths: id → parent id and the choice taken from it (packed; the rare choice that does not pack is kept whole in `whole`, its index coded as -1 - i).
+  let parent = new Int32Array(1 << 12);
+  let via = new Float64Array(1 << 12);
+  let ids = 1;
+  parent[0] = -1;
+  const whole: Choice[] = [];
+  const addPath = (from: number, c: Choice): number => {
+    if (ids === parent.length) {
+      const p2 = new Int32Array(ids * 2);
+      p2.set(parent);
+      parent = p2;
+      const v2 = new Float64Array(ids * 2);
+      v2.set(via);
+      via = v2;
+    }
+    const packed = packChoice(c);
+    via[ids] = packed >= 0 ? packed : -1 - (whole.push(c) - 1);
+    parent[ids] = from;
+    return ids++;
+  };
   const violations: FoundViolation[] = [];
   let transitions = 0;
   let deepest = 0;
@@ -125,12 +164,12 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
   let cut: ExploreResult['stopped'] = null;
 
   const k0 = canon.key(st0);
-  visited.set(k0, 0);
+  // Value 0: no sleep set, liveness node 0, bestPre row 0.
+  visited.insert(k0, 0);
   // Non-progress cycles need every edge between distinct states, unrenamed and unbounded.
   const graph = o.liveness ? new LivenessGraph(P, st0.vcpus.length) : null;
   if (graph && (reduction || Number.isFinite(maxDepth) || Number.isFinite(preBound))) throw new Error('explore: liveness needs reduction: false and no depth or preemption bound');
-  const lids = new Map<number, number>();
-  if (graph) lids.set(k0, graph.addNode(st0, 0));
+  if (graph) graph.addNode(st0, 0);
   let queue: Node[] = [{ st: st0, lid: graph ? 0 : -1, id: 0, depth: 0, last: -1, pre: 0, sleep: 0, only: -1 }];
   let head = 0;
 
@@ -140,7 +179,7 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
 
   const pathTo = (id: number): Choice[] => {
     const out: Choice[] = [];
-    for (let i = id; i > 0; i = parent[i]) out.push(via[i]!);
+    for (let i = id; i > 0; i = parent[i]) out.push(via[i] >= 0 ? unpackChoice(via[i]) : whole[-1 - via[i]]);
     return out.reverse();
   };
 
@@ -197,10 +236,7 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
       const childSleep = sleep.childSleep(ok, n.sleep, n.only === -1 ? explored : 0, c);
       explored |= sleep.bit(c);
       if (vs.length) {
-        const id = parent.length;
-        parent.push(n.id);
-        via.push(c);
-        const choicesTo = pathTo(id);
+        const choicesTo = pathTo(addPath(n.id, c));
         const v = vs[0];
         const trace = choicesTo.map(choiceToString).join(' ');
         violations.push({ invariant: v.invariant, message: v.message, violation: v, choices: choicesTo, trace, replay: replayString(s.spec, trace) });
@@ -213,45 +249,37 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
       }
       const key = canon.key(next);
       const ma = canon.group[canon.lastPerm].p[a];
+      let slot = visited.indexOf(key);
       if (bestPre) {
-        let b = bestPre.get(key);
-        if (!b) {
-          b = new Int32Array(P).fill(0x7fffffff);
-          bestPre.set(key, b);
-        }
-        if (b[ma] <= pre) {
+        if (slot === -1) slot = visited.insert(key, visited.size);
+        const b = preRow(visited.value(slot)) + ma;
+        if (bestPre[b] <= pre) {
           pool.push(next);
           continue;
         }
-        b[ma] = pre;
-        if (!visited.has(key)) visited.set(key, 0);
+        bestPre[b] = pre;
       } else {
-        const seen = visited.get(key);
-        if (graph && seen !== undefined) graph.addEdge(n.lid, lids.get(key)!, c);
-        if (seen !== undefined) {
+        if (graph && slot !== -1) graph.addEdge(n.lid, visited.value(slot), c);
+        if (slot !== -1) {
           // Sleep sets with a visited set (Godefroid): a state reached again with fewer
           // transitions asleep must also explore the ones it slept through the first time.
-          const redo = sleep.revisit(key, childSleep, canon.group[canon.lastPerm], canon.lastTies);
+          const redo = sleep.revisit(slot, childSleep, canon.group[canon.lastPerm], canon.lastTies);
           if (redo === null) {
             pool.push(next);
             continue;
           }
-          const id = parent.length;
-          parent.push(n.id);
-          via.push(c);
-          queue.push({ st: next, lid: graph ? lids.get(key)! : -1, id, depth: n.depth + 1, last: a, pre, sleep: redo.sleep, only: redo.only });
+          const id = addPath(n.id, c);
+          queue.push({ st: next, lid: graph ? visited.value(slot) : -1, id, depth: n.depth + 1, last: a, pre, sleep: redo.sleep, only: redo.only });
           continue;
         }
-        visited.set(key, 0);
+        slot = visited.insert(key, 0);
       }
-      const z = sleep.store(key, childSleep, canon.group[canon.lastPerm], canon.lastTies);
-      const id = parent.length;
-      parent.push(n.id);
-      via.push(c);
+      const z = sleep.store(slot, childSleep, canon.group[canon.lastPerm], canon.lastTies);
+      const id = addPath(n.id, c);
       let lid = -1;
       if (graph) {
         lid = graph.addNode(next, id);
-        lids.set(key, lid);
+        visited.setValue(slot, lid);
         graph.addEdge(n.lid, lid, c);
       }
       queue.push({ st: next, lid, id, depth: n.depth + 1, last: a, pre, sleep: z, only: -1 });
@@ -303,5 +331,7 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
     reduction,
     violations,
     ...(liveness ? { liveness } : {}),
+    hashCompact: { keyBits: 53, collisionProbability: collisionProbability(visited.size) },
+    tableBytes: visited.bytes,
   };
 }

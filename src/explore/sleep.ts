@@ -20,10 +20,13 @@
  * later without, would never explore t), so each visited state stores the sleep set it was
  * expanded with and, when reached again with a smaller one, explores the difference and keeps
  * the intersection. States that are their own image under a non-trivial symmetry sleep nothing.
+ * The stored sleep set is the value of the state's slot in the explorer's visited table
+ * (explore/fingerprints.ts), so sleep sets cost no memory of their own.
  */
 import type { HvState } from '../hv/index.ts';
 import { PHASE } from '../hv/index.ts';
 import type { Choice, Renaming } from '../sim/index.ts';
+import { FingerprintTable } from './fingerprints.ts';
 
 const LOCAL_OPS_BASE = (1 << 0) | (1 << 1) | (1 << 4) | (1 << 5);
 const YIELD = 2;
@@ -36,9 +39,9 @@ export interface Redo {
 
 export class SleepSets {
   slept = 0;
-  private readonly stored = new Map<number, number>();
   private readonly ops: number;
-  constructor(readonly on: boolean, schedHasYield: boolean) {
+  /** `stored`: the visited table whose slots' values hold the sleep sets (store, revisit take a slot of it). */
+  constructor(readonly on: boolean, schedHasYield: boolean, private readonly stored: FingerprintTable = new FingerprintTable(16)) {
     this.ops = LOCAL_OPS_BASE | (schedHasYield ? 0 : 1 << YIELD);
   }
 
@@ -87,22 +90,22 @@ export class SleepSets {
   }
 
   /** First visit: remember the sleep set (in the canonical frame) the state is expanded with. Returns the sleep set to use. */
-  store(key: number, sleep: number, ren: Renaming, ties: number): number {
+  store(slot: number, sleep: number, ren: Renaming, ties: number): number {
     if (!this.on) return 0;
     const z = ties > 1 ? 0 : sleep;
-    this.stored.set(key, this.rename(z, ren.p));
+    this.stored.setValue(slot, this.rename(z, ren.p));
     return z;
   }
 
   /** A visited state reached again with `sleep`: what must still be explored from it (null: nothing). */
-  revisit(key: number, sleep: number, ren: Renaming, ties: number): Redo | null {
+  revisit(slot: number, sleep: number, ren: Renaming, ties: number): Redo | null {
     if (!this.on) return null;
-    const zs = this.stored.get(key) ?? 0;
+    const zs = this.stored.value(slot);
     if (!zs) return null;
     const z = ties > 1 ? 0 : this.rename(sleep, ren.p);
     const missing = zs & ~z;
     if (!missing) return null;
-    this.stored.set(key, zs & z);
+    this.stored.setValue(slot, zs & z);
     return { only: this.rename(missing, ren.pInv), sleep: this.rename(zs & z, ren.pInv) };
   }
 }
