@@ -144,7 +144,7 @@ export function buildProgram(): Command {
     .command('replay-trace')
     .description('replay a real scheduling trace (ftrace, trace-cmd report or trace.dat, perf script, xentrace, Chrome/Perfetto/Fuchsia JSON; gzip too) through the switch designs; exit 1 when a design not kept broken has a violation')
     .argument('<file>', 'the trace file')
-    .option('--format <format>', 'auto, ftrace, trace-cmd, trace-cmd-raw, perf, xentrace, trace-dat or chrome-json', 'auto')
+    .option('--format <format>', 'auto, ftrace, trace-cmd, trace-cmd-raw, perf, xentrace, trace-dat, chrome-json, lttng or perfetto', 'auto')
     .option('--design <name...>', 'switch design(s), or all (default: the designs run compares: none kept broken, each written for the contract)')
     .option('--arch <name|file...>', 'architecture(s): a built-in name or a .yaml/.json file (default: x86-64 and ppc64)')
     .option('--group <rule|file>', 'tasks into domains: tgid, process, pid, xen, or a YAML/JSON mapping file (default: tgid if traced, else process; xen for xentrace)')

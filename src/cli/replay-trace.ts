@@ -1,6 +1,6 @@
 /**
  * @module cli/replay-trace: `lazyswitch replay-trace FILE` — a real schedule (ftrace, trace-cmd,
- * perf script, xentrace, Chrome / Perfetto / Fuchsia trace JSON; any of them gzipped) replayed
+ * perf script, xentrace, Chrome / Perfetto / Fuchsia trace JSON, Perfetto protobuf; any of them gzipped) replayed
  * through every switch design, with the checker on; the facts of the trace and one row per design
  * and architecture (src/sim/replay.ts says how). Optional exports: --perfetto (Chrome trace-event
  * JSON, every run in one file, one block of pids per run) and --ftrace (sched_switch text, one
@@ -35,6 +35,7 @@ import { isTraceDat } from '../trace/trace-dat.ts';
 import { traceDatRecords } from './trace-dat-file.ts';
 import { checkOutPath, writeTimelines, writtenLines, type RecordedRun } from './outputs.ts';
 import { isGzip, streamTraceFile } from './trace-bytes.ts';
+import { isPerfettoFile, readPerfettoFile } from './read-trace-file.ts';
 import { looksLikeJson } from '../trace/chrome-json.ts';
 import { contractFlag, resolveArch } from './args.ts';
 import { loadDesignFile } from './design-file.ts';
@@ -101,6 +102,13 @@ export async function readTrace(file: string, format: TraceFormat | 'auto', tscH
   try {
     let n = readSync(fd, buf, 0, CHUNK, null);
     const head = buf.subarray(0, Math.min(n, 64));
+    // Perfetto protobuf, gzipped or not, streams asynchronously (cli/read-trace-file.ts).
+    if (await isPerfettoFile(file, format, isGzip(head), buf.subarray(0, n))) {
+      const gen = readPerfettoFile(file, isGzip(head));
+      let r = await gen.next();
+      for (; !r.done; r = await gen.next()) records.push(r.value);
+      return { records, diag: r.value };
+    }
     // gzip (of any format) and Chrome trace JSON stream asynchronously (cli/trace-bytes.ts).
     if (isGzip(head) || format === 'chrome-json' || (format === 'auto' && looksLikeJson(head))) {
       const gen = streamTraceFile(file, isGzip(head), { format, tscHz });

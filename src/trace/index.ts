@@ -1,6 +1,6 @@
 /**
  * @module trace: streaming parsers for real scheduling traces (ftrace, trace-cmd, perf script,
- * xentrace) into switch and wakeup records. Runtime-agnostic, so the web view can use it; the
+ * xentrace, trace.dat, Chrome JSON, LTTng text, Perfetto protobuf) into switch and wakeup records. Runtime-agnostic, so the web view can use it; the
  * node-side file reader is src/cli/read-trace-file.ts.
  */
 export * from './record.ts';
@@ -16,6 +16,7 @@ export { LineSplitter, linesOf } from './text-lines.ts';
 export { isXentraceBinary, parseXentrace, type XentraceOptions, XentraceParser } from './xentrace-binary.ts';
 export { ChromeJsonParser, type ChromeJsonOptions, looksLikeJson, parseChromeJson } from './chrome-json.ts';
 export { type ByteSource, bytesSource, type Decompressor, isTraceDat, parseTraceDat, readTraceDat, type TraceDatOptions } from './trace-dat.ts';
+export { hasPerfettoExtension, isPerfettoTrace, parsePerfetto, type PerfettoDecompressor, type PerfettoOptions, PerfettoParser } from './perfetto.ts';
 export { newXenTextEvent, parseXentraceTextLine, type XenTextEvent } from './xentrace-text.ts';
 export {
   TRC_LOST_RECORDS,

@@ -7,10 +7,10 @@
  * has one hidden class and hot loops over millions of them stay monomorphic.
  */
 
-/** `trace-dat`: trace-cmd's binary trace.dat (src/trace/trace-dat.ts). `lttng`: babeltrace2/babeltrace text of an LTTng kernel trace (src/trace/lttng-line.ts). */
-export type TraceFormat = 'ftrace' | 'trace-cmd' | 'trace-cmd-raw' | 'perf' | 'xentrace' | 'trace-dat' | 'chrome-json' | 'lttng';
+/** `trace-dat`: trace-cmd's binary trace.dat (src/trace/trace-dat.ts). `lttng`: babeltrace2/babeltrace text of an LTTng kernel trace (src/trace/lttng-line.ts). `perfetto`: Perfetto's protobuf trace (src/trace/perfetto.ts). */
+export type TraceFormat = 'ftrace' | 'trace-cmd' | 'trace-cmd-raw' | 'perf' | 'xentrace' | 'trace-dat' | 'chrome-json' | 'lttng' | 'perfetto';
 
-export const TRACE_FORMATS: readonly TraceFormat[] = ['ftrace', 'trace-cmd', 'trace-cmd-raw', 'perf', 'xentrace', 'trace-dat', 'chrome-json', 'lttng'];
+export const TRACE_FORMATS: readonly TraceFormat[] = ['ftrace', 'trace-cmd', 'trace-cmd-raw', 'perf', 'xentrace', 'trace-dat', 'chrome-json', 'lttng', 'perfetto'];
 
 /** `cpu` of a record whose cpu the trace does not state and could not be inferred (perf without a cpu column). */
 export const UNKNOWN_CPU = -1;
