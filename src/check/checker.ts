@@ -43,14 +43,23 @@ function ackOwed(st: HvState, p: number, q: number): boolean {
 }
 
 /**
- * The first register, at or after `from`, whose saved value (what v gets back when it resumes or
- * is read: the design's savedValue, else the save area) is not the guest's last write; nregs if none.
+ * What vcpu v gets back in each register when it resumes or is read — the design's savedValues
+ * or savedValue, else the save area itself — computed once per judgement, not per register.
+ * Returns `scratch` filled in, or the save area (no copy) when the design keeps nothing elsewhere.
  */
-function staleFrom(st: HvState, v: number, from: number): number {
+function savedOf(st: HvState, v: number, scratch: Uint32Array): Uint32Array {
+  const d = st.cfg.design;
   const vc = st.vcpus[v];
-  const saved = st.cfg.design.savedValue;
-  const n = st.cfg.arch.nregs;
-  for (let r = from; r < n; r++) if ((saved ? saved(st, v, r) : vc.area.val[r]) !== vc.shadow[r]) return r;
+  if (d.savedValues) d.savedValues(st, v, scratch);
+  else if (d.savedValue) for (let r = 0; r < scratch.length; r++) scratch[r] = d.savedValue(st, v, r);
+  else return vc.area.val;
+  return scratch;
+}
+
+/** The first register, at or after `from`, whose saved value (savedOf) is not the guest's last write; nregs if none. */
+function staleFrom(saved: Uint32Array, shadow: Uint32Array, from: number): number {
+  const n = saved.length;
+  for (let r = from; r < n; r++) if (saved[r] !== shadow[r]) return r;
   return n;
 }
 
@@ -77,6 +86,8 @@ export class Checker implements HvObserver {
   private pickedN = 0;
   private cand: Int32Array = new Int32Array(0);
   private readonly watchdogSeconds: number;
+  /** savedOf's scratch (nregs). */
+  private savedScratch: Uint32Array = new Uint32Array(0);
   /** Per pcpu: the wait phase it was in after the last step (NONE: none), since when (its clock), and whether that wait was reported. */
   private waitPhase: Int32Array = new Int32Array(0);
   private waitSince: Float64Array = new Float64Array(0);
@@ -106,6 +117,11 @@ export class Checker implements HvObserver {
       register: r === null ? null : st.cfg.arch.regNames[r],
       message,
     });
+  }
+
+  private scratch(nregs: number): Uint32Array {
+    if (this.savedScratch.length !== nregs) this.savedScratch = new Uint32Array(nregs);
+    return this.savedScratch;
   }
 
   onResume(st: HvState, p: number, v: number): void {
@@ -186,7 +202,8 @@ export class Checker implements HvObserver {
     const pc = st.pcpus[p];
     const vc = st.vcpus[prev];
     const a = st.cfg.arch;
-    for (let r = staleFrom(st, prev, 0); r < a.nregs; r = staleFrom(st, prev, r + 1)) {
+    const saved = savedOf(st, prev, this.scratch(a.nregs));
+    for (let r = staleFrom(saved, vc.shadow, 0); r < a.nregs; r = staleFrom(saved, vc.shadow, r + 1)) {
       const want = vc.shadow[r];
       const heldHere = pc.loaded[a.regClass[r]] === prev && vc.dirtyPcpu === p;
       const live = pc.frameValid[r] ? pc.frame.val[r] : pc.regs.val[r];
@@ -214,7 +231,7 @@ export class Checker implements HvObserver {
   onRemoteRead(st: HvState, p: number, v: number): void {
     const vc = st.vcpus[v];
     const a = st.cfg.arch;
-    const r = staleFrom(st, v, 0);
+    const r = staleFrom(savedOf(st, v, this.scratch(a.nregs)), vc.shadow, 0);
     if (r < a.nregs) {
       const want = vc.shadow[r];
       this.report(st, 'inv8', p, v, r, () => {

@@ -5,7 +5,7 @@
  * with every control operation, determinism, a pure step.
  */
 import { builtinArchNames, getArch, type Arch } from '../arch/index.ts';
-import { getScheduler, type SwitchDesign } from '../hv/index.ts';
+import { getScheduler, savedValuesMismatch, type SwitchDesign } from '../hv/index.ts';
 import { buildState, cloneState, drive, enabled, hashState, runOne, step } from '../sim/index.ts';
 import { parseDomains } from '../scenario/index.ts';
 
@@ -42,6 +42,22 @@ export function checkDesign(design: SwitchDesign, archs: Arch[] = builtinArchNam
       pure &&= hashState(st) === before;
     }
     out.push({ check: 'step() leaves its input untouched', arch: arch.name, passed: pure, detail: pure ? 'pure' : 'a step changed the state it was given' });
+    if (design.savedValues) out.push(savedValuesAgree(design, arch));
   }
   return out;
+}
+
+/**
+ * A design's savedValues against its savedValue (hv/switch/saved-values) on every vcpu and
+ * register, every 25 steps of a run with control operations (setvcpucontext, migration, pauses).
+ */
+function savedValuesAgree(design: SwitchDesign, arch: Arch): CheckOutcome {
+  const check = 'savedValues agrees with savedValue';
+  const st = buildState({ arch, design, sched: getScheduler('credit'), pcpus: 3, domains: parseDomains('int*2,io*2,fp*2'), seconds: 1 });
+  for (let k = 0; k < 200; k++) {
+    drive(st, { seed: 11 + k, maxSteps: 25, controlHz: 3000 });
+    const bad = savedValuesMismatch(st);
+    if (bad) return { check, arch: arch.name, passed: false, detail: bad };
+  }
+  return { check, arch: arch.name, passed: st.step > 0, detail: `agreed at every vcpu and register, every 25 of ${st.step.toLocaleString('en-US')} steps` };
 }

@@ -12,6 +12,7 @@ import { parseDomains } from '../../scenario/index.ts';
 import { PROFILES } from '../../guest/index.ts';
 import type { SwitchDesign } from './types.ts';
 import { getDesign, writtenFor } from './registry.ts';
+import { savedValuesMismatch } from './saved-values.ts';
 import { CONTRACT_NAMES, DEFAULT_CONTRACT } from '../contract.ts';
 
 export interface DesignConformance {
@@ -81,6 +82,17 @@ export function runDesignConformance({ design, broken = Boolean(design.broken) }
         const o = { arch: getArch(arch), design, sched: getScheduler('credit'), pcpus: 3, domains: parseDomains('io*2,fp*2'), seconds: 0.05, seed: 3 };
         expect(JSON.stringify(runOne(o))).toEqual(JSON.stringify(runOne(o)));
       });
+
+      if (design.savedValues) {
+        it(`savedValues gives what savedValue gives, for every vcpu and register (${arch})`, () => {
+          const st = buildState({ arch: getArch(arch), design, sched: getScheduler('credit'), pcpus: 3, domains: parseDomains('int*2,io*2,fp*2'), seconds: 1 });
+          for (let k = 0; k < 120; k++) {
+            drive(st, { seed: 11 + k, maxSteps: 25, controlHz: 3000 });
+            expect(savedValuesMismatch(st)).toBeNull();
+          }
+          expect(st.step).toBeGreaterThan(2000);
+        });
+      }
 
       it(`step() is pure: it leaves its input state untouched (${arch})`, () => {
         const st = buildState({ arch: getArch(arch), design, sched: getScheduler('rr'), pcpus: 2, domains: parseDomains('io*2'), seconds: 0.01 });

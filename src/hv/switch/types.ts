@@ -122,6 +122,13 @@ export interface SwitchDesign {
    * a descheduled vcpu's state (the checker judges invariant 3 with it). Absent: the save area.
    */
   savedValue?(st: HvState, v: number, r: number): number;
+  /**
+   * The same for every register at once, into `out` (length nregs): out[r] must equal
+   * savedValue(st, v, r) for every r (the conformance suite compares the two). Optional, for a
+   * design whose savedValue walks its structures per register: the checker judges invariants 3
+   * and 8 with one call instead of one per register.
+   */
+  savedValues?(st: HvState, v: number, out: Uint32Array): void;
   /** setvcpucontext wrote v's save area: a design that keeps state elsewhere (a vcpu stack) must adopt it. */
   contextWritten?(st: HvState, v: number): void;
   /**

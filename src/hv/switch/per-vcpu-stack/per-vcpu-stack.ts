@@ -31,15 +31,23 @@ import type { HvState } from '../../model.ts';
 import { loadClass, saveClass, setLoadedAll, writePtbase, charge } from '../../ops.ts';
 import { unwindTo, idleDepth } from '../../stack.ts';
 import { contextSaved, tailDone } from '../../core.ts';
-import { HV_OWNER, newRegStore } from '../../../machine/index.ts';
+import { HV_OWNER } from '../../../machine/index.ts';
 
-function moveCtx(st: HvState, p: number, from: { val: Uint32Array; own: Int16Array }, to: { val: Uint32Array; own: Int16Array }): void {
-  const regs = st.cfg.arch.cframes.allocation;
-  for (let i = 0; i < regs.length; i++) {
-    to.val[regs[i]] = from.val[regs[i]];
-    to.own[regs[i]] = from.own[regs[i]];
+/** __context_switch's two moves at once: the allocation registers of `regs` and `ctx` exchanged (next's in, prev's out), charged as both copies. */
+function swapCtx(st: HvState, p: number, regs: { val: Uint32Array; own: Int16Array }, ctx: { val: Uint32Array; own: Int16Array }): void {
+  const alloc = st.cfg.arch.cframes.allocation;
+  for (let i = 0; i < alloc.length; i++) {
+    const r = alloc[i];
+    const v = ctx.val[r];
+    const o = ctx.own[r];
+    ctx.val[r] = regs.val[r];
+    ctx.own[r] = regs.own[r];
+    regs.val[r] = v;
+    regs.own[r] = o;
   }
-  charge(st, p, 'save', regs.length * st.cfg.arch.spec.cost.copyPerWord.cycles);
+  const cycles = alloc.length * st.cfg.arch.spec.cost.copyPerWord.cycles;
+  charge(st, p, 'save', cycles);
+  charge(st, p, 'save', cycles);
 }
 
 export const perVcpuStack: SwitchDesign = {
@@ -62,17 +70,19 @@ export const perVcpuStack: SwitchDesign = {
     const nv = st.vcpus[next];
     // ctxt_switch_from(prev): FP/SIMD and the other non-integer state, eagerly.
     if (!pv.isIdle) for (const c of st.cfg.arch.classes) if (!c.hvUses) saveClass(st, p, prev, c.index);
-    // __context_switch: callee-saved registers into prev's saved_context; prev keeps its stack.
-    const ctx = pv.stack?.ctx ?? newRegStore(st.cfg.arch.nregs);
-    moveCtx(st, p, pc.regs, ctx);
-    pv.stack = { frame: pc.frame, frameValid: pc.frameValid, cframes: pc.cframes, ctx };
-    // ... and onto next's stack, with its callee-saved registers.
-    st.cfg.observer?.onLoad(st, p, next);
+    // __context_switch: callee-saved registers into prev's saved_context, next's out of its
+    // own; prev keeps its stack, the pcpu moves onto next's. One saved_context record passes
+    // from next to prev (exchanged register by register, the same words moved and charged as
+    // two copies): a record only ever holds the allocation registers, so it is what a fresh one
+    // would be, and a switch allocates nothing.
     const ns = nv.stack!;
+    const ctx = ns.ctx;
+    swapCtx(st, p, pc.regs, ctx);
+    pv.stack = { frame: pc.frame, frameValid: pc.frameValid, cframes: pc.cframes, ctx };
+    st.cfg.observer?.onLoad(st, p, next);
     pc.frame = ns.frame;
     pc.frameValid = ns.frameValid;
     pc.cframes = ns.cframes;
-    moveCtx(st, p, ns.ctx, pc.regs);
     nv.stack = null;
     if (!nv.isIdle) for (const c of st.cfg.arch.classes) if (!c.hvUses) loadClass(st, p, next, c.index);
     writePtbase(st, p, nv.isIdle ? HV_OWNER : nv.domain);
@@ -113,5 +123,24 @@ export const perVcpuStack: SwitchDesign = {
     }
     if (st.cfg.arch.cframes.allocation.includes(r)) return s.ctx.val[r];
     return vc.area.val[r];
+  },
+  savedValues(st, v, out) {
+    // savedValue for every register, lowest precedence first so that each later source
+    // overwrites: the save area, saved_context, the C frames from the innermost out (the
+    // outermost that saved r wins), the exception frame's valid slots.
+    const vc = st.vcpus[v];
+    out.set(vc.area.val);
+    const s = vc.stack;
+    if (!s) return;
+    const alloc = st.cfg.arch.cframes.allocation;
+    for (let i = 0; i < alloc.length; i++) out[alloc[i]] = s.ctx.val[alloc[i]];
+    const fns = st.cfg.arch.cframes.functions;
+    for (let k = s.cframes.length - 1; k >= 0; k--) {
+      const f = s.cframes[k];
+      const regs = fns[f.fn].regs;
+      for (let i = 0; i < regs.length; i++) out[regs[i]] = f.val[i];
+    }
+    const n = out.length;
+    for (let r = 0; r < n; r++) if (s.frameValid[r]) out[r] = s.frame.val[r];
   },
 };
