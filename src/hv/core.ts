@@ -41,10 +41,8 @@ export function enterFromGuest(st: HvState, p: number, path: number): void {
   const saves = cfg.entrySaves[path];
   copyRegs(pc.regs, pc.frame, saves);
   for (let i = 0; i < saves.length; i++) pc.frameValid[saves[i]] = 1;
-  const name = ENTRY_PATHS[path];
   const words = cfg.entryWords[path];
-  st.metrics.entries[name]++;
-  st.metrics.entryWords[name] += words;
+  countEntry(st.metrics, path, words);
   charge(st, p, 'entry', words * cfg.arch.spec.cost.copyPerWord.cycles);
   charge(st, p, 'trap', path === PATH_HYPERCALL ? cfg.arch.spec.cost.hypercall.cycles : cfg.arch.spec.cost.trap.cycles);
   // Hypervisor code now uses every register the stub saved, and every caller-saved one (its
@@ -53,6 +51,23 @@ export function enterFromGuest(st: HvState, p: number, path: number): void {
   pc.entryPath = path;
   // The handler's C functions: each saves the callee-saved registers it uses, then uses them.
   callChain(st, p, cfg.arch.cframes.chains[path]);
+}
+
+/**
+ * metrics.entries / entryWords of one entry on path `path` (an ENTRY_PATHS index), by named
+ * stores: a keyed store seeing six names is megamorphic, and this runs on every exception.
+ */
+function countEntry(m: HvState['metrics'], path: number, words: number): void {
+  const e = m.entries;
+  const w = m.entryWords;
+  switch (ENTRY_PATHS[path]) {
+    case 'decrementer': e.decrementer++; w.decrementer += words; break;
+    case 'hv-timer': e['hv-timer']++; w['hv-timer'] += words; break;
+    case 'hypercall': e.hypercall++; w.hypercall += words; break;
+    case 'external': e.external++; w.external += words; break;
+    case 'ipi': e.ipi++; w.ipi += words; break;
+    case 'program-check': e['program-check']++; w['program-check'] += words; break;
+  }
 }
 
 /** The assembly exit path: back into current's guest code, where the checker looks. */
