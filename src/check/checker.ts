@@ -369,6 +369,20 @@ export class Checker implements HvObserver {
     }
   }
 
+  /** Invariants 5 and 7 for guest vcpu v, whose state pcpu p holds (in some class) after this step; `e2` stamps this step's holders. */
+  private held(st: HvState, p: number, v: number, e2: number): void {
+    const pc = st.pcpus[p];
+    // Invariant 5: a vcpu's state is loaded on at most one pcpu.
+    if (this.stamp[v] === e2 && this.stampOwner[v] !== p) this.report(st, 'inv5', p, v, null, `${st.vcpus[v].name}'s state is loaded on pcpu ${p} and on pcpu ${this.stampOwner[v]}`);
+    this.stamp[v] = e2;
+    this.stampOwner[v] = p;
+    // Invariant 7, hotplug half (f2dcefdc7b): an offline pcpu that has taken its last
+    // interrupts holds no one's state.
+    if (!pc.online && pc.phase === PHASE.IDLE && !pc.ipis.length && !pc.deferredAcks.length) this.report(st, 'inv7', p, v, null, () => `offline pcpu ${p} still holds ${st.vcpus[v].name}'s state: no flush can reach it any more`);
+    // Invariant 7: lazily held state only under idle (mid-switch phases excepted: there current is still prev, or next is being loaded).
+    if (v !== pc.current && pc.current !== pc.idle && (pc.phase === PHASE.GUEST || pc.phase === PHASE.SOFTIRQ)) this.report(st, 'inv7', p, v, null, `pcpu ${p} runs ${st.vcpus[pc.current].name} while still holding ${st.vcpus[v].name}'s state`);
+  }
+
   onStep(st: HvState): void {
     const P = st.pcpus.length;
     if (this.lastProcessor.length !== st.vcpus.length) this.prime(st);
@@ -431,23 +445,23 @@ export class Checker implements HvObserver {
     for (let p = 0; p < P; p++) {
       const pc = st.pcpus[p];
       const l = pc.loaded;
-      // Invariant 7, hotplug half (f2dcefdc7b): an offline pcpu that has taken its last
-      // interrupts holds no one's state.
-      const gone = !pc.online && pc.phase === PHASE.IDLE && !pc.ipis.length && !pc.deferredAcks.length;
-      // Invariant 7: lazily held state only under idle (mid-switch phases excepted: there current is still prev, or next is being loaded).
-      const busy = pc.current !== pc.idle && (pc.phase === PHASE.GUEST || pc.phase === PHASE.SOFTIRQ);
+      const k = l.length;
+      // Every class held for one vcpu (what setLoadedAll leaves: nearly always), judged once;
+      // else each run of classes held for one vcpu, in class order.
+      const v0 = l[0];
+      let c = 1;
+      while (c < k && l[c] === v0) c++;
+      // Idle vcpus are 0..P-1 (sim/build): they hold no guest state.
+      if (c === k) {
+        if (v0 >= P) this.held(st, p, v0, e2);
+        continue;
+      }
       let last = -2;
-      for (let c = 0; c < l.length; c++) {
+      for (c = 0; c < k; c++) {
         const v = l[c];
-        // Idle vcpus are 0..P-1 (sim/build): they hold no guest state.
         if (v === last || v < P) continue;
         last = v;
-        // Invariant 5: a vcpu's state is loaded on at most one pcpu.
-        if (this.stamp[v] === e2 && this.stampOwner[v] !== p) this.report(st, 'inv5', p, v, null, `${st.vcpus[v].name}'s state is loaded on pcpu ${p} and on pcpu ${this.stampOwner[v]}`);
-        this.stamp[v] = e2;
-        this.stampOwner[v] = p;
-        if (gone) this.report(st, 'inv7', p, v, null, () => `offline pcpu ${p} still holds ${st.vcpus[v].name}'s state: no flush can reach it any more`);
-        if (busy && v !== pc.current) this.report(st, 'inv7', p, v, null, `pcpu ${p} runs ${st.vcpus[pc.current].name} while still holding ${st.vcpus[v].name}'s state`);
+        this.held(st, p, v, e2);
       }
     }
     // Most steps nobody waits, or waited after the last one: nothing to judge.
