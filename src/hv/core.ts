@@ -22,7 +22,7 @@
  */
 import { ENTRY_PATHS, type EntryPathName } from '../arch/index.ts';
 import { modelBug } from '../base/index.ts';
-import { copyRegs, IPI_FLUSH, IPI_RESCHED, IPI_STOP } from '../machine/index.ts';
+import { IPI_FLUSH, IPI_RESCHED, IPI_STOP } from '../machine/index.ts';
 import { charge, hvClobber, restoreFrame } from './ops.ts';
 import { callChain, idleDepth, resetStack, unwindTo } from './stack.ts';
 import { CTL, controlStart, takeCpuDown } from './control.ts';
@@ -39,8 +39,16 @@ export function enterFromGuest(st: HvState, p: number, path: number): void {
   const pc = st.pcpus[p];
   const cfg = st.cfg;
   const saves = cfg.entrySaves[path];
-  copyRegs(pc.regs, pc.frame, saves);
-  for (let i = 0; i < saves.length; i++) pc.frameValid[saves[i]] = 1;
+  // copyRegs(pc.regs, pc.frame, saves), marking each slot valid in the same pass.
+  const { val, own } = pc.regs;
+  const frame = pc.frame;
+  const valid = pc.frameValid;
+  for (let i = 0; i < saves.length; i++) {
+    const r = saves[i];
+    frame.val[r] = val[r];
+    frame.own[r] = own[r];
+    valid[r] = 1;
+  }
   const words = cfg.entryWords[path];
   countEntry(st.metrics, path, words);
   charge(st, p, 'entry', words * cfg.arch.spec.cost.copyPerWord.cycles);
@@ -580,24 +588,40 @@ export function doGuest(st: HvState, p: number, len: number, op: number, arg: nu
     const disabled = units & ~pc.unitEnabled;
     if (disabled) measureExposure(st, p, v, len, disabled);
   }
+  // The guest's writes, each a fresh token into the register and the guest's shadow. The cursor
+  // and the token counter live in locals and are written back before a unit trap (design code
+  // runs there) and at the end; the register file is re-read after one.
+  const regClass = st.cfg.arch.regClass;
+  const shadow = vc.shadow;
+  let val = pc.regs.val;
+  let owns = pc.regs.own;
+  let cursor = vc.writeCursor;
+  let tok = st.nextToken;
   for (let k = 0; k < n; k++) {
-    const r = regs[vc.writeCursor];
-    vc.writeCursor = vc.writeCursor + 1 === regs.length ? 0 : vc.writeCursor + 1;
+    const r = regs[cursor];
+    cursor = cursor + 1 === regs.length ? 0 : cursor + 1;
     if (units) {
-      const ci = st.cfg.arch.regClass[r];
-      const bit = 1 << ci;
+      const bit = 1 << regClass[r];
       if (units & bit) {
-        if (!(pc.unitEnabled & bit)) unitTrap(st, p, ci);
+        if (!(pc.unitEnabled & bit)) {
+          vc.writeCursor = cursor;
+          st.nextToken = tok;
+          unitTrap(st, p, regClass[r]);
+          tok = st.nextToken;
+          val = pc.regs.val;
+          owns = pc.regs.own;
+        }
         vc.unitDirty |= bit;
         vc.unitUsed |= bit;
       }
     }
-    const tok = st.nextToken;
-    st.nextToken = (tok + 1) >>> 0;
-    pc.regs.val[r] = tok;
-    pc.regs.own[r] = own;
-    vc.shadow[r] = tok;
+    val[r] = tok;
+    owns[r] = own;
+    shadow[r] = tok;
+    tok = (tok + 1) >>> 0;
   }
+  vc.writeCursor = cursor;
+  st.nextToken = tok;
   switch (op) {
     case GUEST_OP.NONE:
       return;
