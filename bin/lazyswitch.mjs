@@ -75,4 +75,6 @@ if (!file || process.argv.some((a) => a === '--design-file' || a.startsWith('--d
   const { register } = await import('tsx/esm/api');
   register();
 }
+// `run`'s worker threads start this same bundle (src/cli/run-pool.ts); without one, cells run in one thread.
+if (file) process.env.LAZYSWITCH_BUNDLE = file;
 await import(file ? pathToFileURL(file).href : '../src/cli/main.ts');

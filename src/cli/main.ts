@@ -4,7 +4,10 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { InputError, UnsupportedError } from '../base/index.ts';
-import { runCommand, DEFAULT_DOMAINS } from './run.ts';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { runCommand, DEFAULT_DOMAINS, withTlbPages } from './run.ts';
+import { startRunWorker } from './run-pool.ts';
+import { resolveArch } from './args.ts';
 import { listCommand } from './list.ts';
 import { DEFAULT_BUDGET, explainCommand } from './explain.ts';
 import { mutantsCommand } from './mutants.ts';
@@ -53,7 +56,8 @@ export function buildProgram(): Command {
     .option('--report <file>', 'write a self-contained HTML report: table, plots, violations, per-pcpu timelines (its directory is created if missing)')
     .option('--preset <name>', 'fpu: the FP/vector unit designs on every architecture that supports them: cost, traps, exposure, violations')
     .option('--watchdog <duration>', "liveness bound: a pcpu spinning in one wait (flush acknowledgement, vcpu_sleep_sync, a control operation's sync) longer than this is a violation (Xen's watchdog: 5s)", '5s')
-    .option('--tlb-pages <n>', "pages a guest re-touches after its page tables are switched in, for the TLB refill estimate (default: each architecture's workingSetPages; 0: a tagged TLB, PCID/ASID)");
+    .option('--tlb-pages <n>', "pages a guest re-touches after its page tables are switched in, for the TLB refill estimate (default: each architecture's workingSetPages; 0: a tagged TLB, PCID/ASID)")
+    .option('--workers <n>', "worker threads for the design × architecture runs (default: the machine's cores); the output is the same whatever the number");
   scenarioOptions(run).action(async (opts) => {
     process.exitCode = await runCommand(opts, out);
   });
@@ -181,8 +185,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Run when executed directly (npm start, bin/lazyswitch.mjs), not when imported by tests.
-if (import.meta.url === `file://${process.argv[1]}` || process.env.LAZYSWITCH_MAIN === '1') {
+// A worker thread of `run` (cli/run-pool.ts) serves cells, not a command line.
+if (!isMainThread && (workerData as { lazyswitchWorker?: string } | null)?.lazyswitchWorker === 'run') {
+  startRunWorker(resolveArch, withTlbPages);
+} else if (import.meta.url === `file://${process.argv[1]}` || process.env.LAZYSWITCH_MAIN === '1') {
+  // Run when executed directly (npm start, bin/lazyswitch.mjs), not when imported by tests.
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

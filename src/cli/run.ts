@@ -1,9 +1,10 @@
 /** @module cli/run: `lazyswitch run` — every design on every architecture, one comparison. */
 import { DESIGNS, FPU_DESIGNS, DEFAULT_CONTRACT, getDesign, getScheduler, servesContract, type ContractName, type SwitchDesign } from '../hv/index.ts';
 import { loadDesignFile } from './design-file.ts';
-import { runOne, type RunResult } from '../sim/index.ts';
+import type { RunResult } from '../sim/index.ts';
+import { defaultWorkers, runCells, type CellSpec } from './run-pool.ts';
 import { DEFAULT_DOMAINS, parseDomains, parseTime } from '../scenario/index.ts';
-import { readResults, renderRunTable, runLegend, TimelineRecorder, type RunDocument } from '../report/index.ts';
+import { readResults, renderRunTable, runLegend, type RunDocument } from '../report/index.ts';
 import { renderTable } from '../report/table.ts';
 import { builtinArchNames } from '../arch/index.ts';
 import { checkOutPath, writeTimelines, writtenLines, type RecordedRun } from './outputs.ts';
@@ -37,6 +38,8 @@ export interface RunFlags {
   watchdog: string;
   /** Pages a guest re-touches after its address space is switched in (overrides every architecture's workingSetPages). */
   tlbPages?: string;
+  /** Worker threads for the design × architecture cells (default: the machine's cores); the output does not depend on it. */
+  workers?: string;
 }
 
 /**
@@ -94,7 +97,8 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
   if (f.preset !== undefined && f.preset !== 'fpu') throw new InputError('--preset', [{ where: '--preset', message: `unknown preset "${f.preset}"; expected fpu` }]);
   const fpu = f.preset === 'fpu';
   const tlbPages = f.tlbPages === undefined ? undefined : intFlag('--tlb-pages', f.tlbPages, 0, 1_000_000);
-  const archs: Arch[] = (f.arch?.length ? f.arch.flatMap((a) => a.split(',')) : fpu ? builtinArchNames() : DEFAULT_ARCHS).map(resolveArch).map((a) => (tlbPages === undefined ? a : withTlbPages(a, tlbPages)));
+  const archNames = f.arch?.length ? f.arch.flatMap((a) => a.split(',')) : fpu ? builtinArchNames() : DEFAULT_ARCHS;
+  const archs: Arch[] = archNames.map(resolveArch).map((a) => (tlbPages === undefined ? a : withTlbPages(a, tlbPages)));
   const pcpus = intFlag('--pcpus', f.pcpus, 1, 31);
   const domains = parseDomains(f.domains);
   const sched = getScheduler(f.sched);
@@ -108,12 +112,13 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
   const named = f.design?.length ? f.design.flatMap((d) => d.split(',')).map(getDesign) : [];
   const designs: SwitchDesign[] = named.length || fromFiles.length ? [...named, ...fromFiles] : fpu ? [...FPU_DESIGNS] : defaultDesigns(contract);
 
-  const pairs: { arch: Arch; design: SwitchDesign }[] = [];
+  const workers = f.workers === undefined ? undefined : intFlag('--workers', f.workers, 1, 256);
+  const pairs: { arch: Arch; archName: string; design: SwitchDesign }[] = [];
   const skipped: NonNullable<RunDocument['skipped']> = [];
-  for (const arch of archs) {
+  for (const [ai, arch] of archs.entries()) {
     for (const design of designs) {
       const ok = design.supports(arch);
-      if (ok === true) pairs.push({ arch, design });
+      if (ok === true) pairs.push({ arch, archName: archNames[ai], design });
       // A design chosen by default that declines an architecture is simply not run there.
       else if (named.length || fromFiles.length) skipped.push({ design: design.name, arch: arch.name, reason: ok });
     }
@@ -122,35 +127,21 @@ export async function runCommand(f: RunFlags, out: (s: string) => void): Promise
     throw new InputError('--design', skipped.map((s) => ({ where: '--design', message: `${s.design} does not support ${s.arch}: ${s.reason}` })));
   }
 
-  const results: RunResult[] = [];
   // --perfetto / --ftrace: one TimelineRecorder per design/arch pair (file layout: cli/outputs.ts).
   checkOutPath('--perfetto', f.perfetto);
   checkOutPath('--ftrace', f.ftrace);
   checkReportPath(f.report);
-  const timelines: RecordedRun[] = [];
+  const trace = f.perfetto !== undefined || f.ftrace !== undefined || f.report !== undefined;
+  const cells: CellSpec[] = pairs.map(({ archName, design }) => ({ arch: archName, ...(tlbPages !== undefined ? { tlbPages } : {}), design: design.name, pcpus, domains, sched: sched.name, seconds, seed, controlHz, contract, check: f.check, watchdogSeconds, trace }));
   const progress = new Progress('lazyswitch run');
-  pairs.forEach(({ arch, design }, i) => {
-    const tracer = f.perfetto !== undefined || f.ftrace !== undefined || f.report !== undefined ? new TimelineRecorder() : null;
-    const r = runOne({
-      tracer,
-      onDone: (st) => {
-        if (tracer) timelines.push({ arch: arch.name, design: design.name, timeline: tracer.finish(st) });
-      },
-      arch,
-      design,
-      sched,
-      pcpus,
-      domains,
-      seconds,
-      seed,
-      controlHz,
-      contract,
-      checker: f.check,
-      watchdogSeconds,
-      onProgress: (fr) => progress.update((i + fr) / pairs.length, `${design.name} on ${arch.name}`),
-    });
-    results.push(r);
+  const fractions = new Float64Array(cells.length);
+  // A user's design file is loaded (through tsx) in this thread only: then every cell runs here.
+  const done = await runCells(cells, workers ?? defaultWorkers(cells.length), (_, i) => pairs[i], fromFiles.length > 0, (i, fr) => {
+    fractions[i] = fr;
+    progress.update(fractions.reduce((t, x) => t + x, 0) / cells.length, `${pairs[i].design.name} on ${pairs[i].arch.name}`);
   });
+  const results: RunResult[] = done.map((d) => d.result);
+  const timelines: RecordedRun[] = trace ? done.map((d, i) => ({ arch: pairs[i].arch.name, design: pairs[i].design.name, timeline: d.timeline! })) : [];
   progress.done();
   const written = writtenLines(writeTimelines(f, timelines, results.map((r) => r.violations)));
 
