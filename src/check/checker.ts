@@ -45,7 +45,8 @@ function ackOwed(st: HvState, p: number, q: number): boolean {
 /**
  * What vcpu v gets back in each register when it resumes or is read — the design's savedValues
  * or savedValue, else the save area itself — computed once per judgement, not per register.
- * Returns `scratch` filled in, or the save area (no copy) when the design keeps nothing elsewhere.
+ * Returns `scratch` filled in, or the save area (no copy) when the design keeps nothing elsewhere;
+ * firstDiff against the shadow then finds the first stale register.
  */
 function savedOf(st: HvState, v: number, scratch: Uint32Array): Uint32Array {
   const d = st.cfg.design;
@@ -56,14 +57,11 @@ function savedOf(st: HvState, v: number, scratch: Uint32Array): Uint32Array {
   return scratch;
 }
 
-/** The first register, at or after `from`, whose saved value (savedOf) is not the guest's last write; nregs if none. */
-function staleFrom(saved: Uint32Array, shadow: Uint32Array, from: number): number {
-  const n = saved.length;
-  for (let r = from; r < n; r++) if (saved[r] !== shadow[r]) return r;
-  return n;
-}
-
-/** The first r at or after `from` where a and b differ; a.length if none. A loop with no call in it: the resume check's whole cost. */
+/**
+ * The first r at or after `from` where a and b differ; a.length if none. A loop with no call in
+ * it: the resume check's whole cost, and (saved values against the shadow) the first stale
+ * register of invariants 3 and 8.
+ */
 function firstDiff(a: Uint32Array, b: Uint32Array, from: number): number {
   const n = a.length;
   let r = from;
@@ -211,7 +209,7 @@ export class Checker implements HvObserver {
     const vc = st.vcpus[prev];
     const a = st.cfg.arch;
     const saved = savedOf(st, prev, this.scratch(a.nregs));
-    for (let r = staleFrom(saved, vc.shadow, 0); r < a.nregs; r = staleFrom(saved, vc.shadow, r + 1)) {
+    for (let r = firstDiff(saved, vc.shadow, 0); r < a.nregs; r = firstDiff(saved, vc.shadow, r + 1)) {
       const want = vc.shadow[r];
       const heldHere = pc.loaded[a.regClass[r]] === prev && vc.dirtyPcpu === p;
       const live = pc.frameValid[r] ? pc.frame.val[r] : pc.regs.val[r];
@@ -239,7 +237,7 @@ export class Checker implements HvObserver {
   onRemoteRead(st: HvState, p: number, v: number): void {
     const vc = st.vcpus[v];
     const a = st.cfg.arch;
-    const r = staleFrom(savedOf(st, v, this.scratch(a.nregs)), vc.shadow, 0);
+    const r = firstDiff(savedOf(st, v, this.scratch(a.nregs)), vc.shadow, 0);
     if (r < a.nregs) {
       const want = vc.shadow[r];
       this.report(st, 'inv8', p, v, r, () => {
@@ -445,20 +443,11 @@ export class Checker implements HvObserver {
     for (let p = 0; p < P; p++) {
       const pc = st.pcpus[p];
       const l = pc.loaded;
-      const k = l.length;
-      // Every class held for one vcpu (what setLoadedAll leaves: nearly always), judged once;
-      // else each run of classes held for one vcpu, in class order.
-      const v0 = l[0];
-      let c = 1;
-      while (c < k && l[c] === v0) c++;
-      // Idle vcpus are 0..P-1 (sim/build): they hold no guest state.
-      if (c === k) {
-        if (v0 >= P) this.held(st, p, v0, e2);
-        continue;
-      }
+      // Each run of classes held for one vcpu is judged once (setLoadedAll leaves one run).
       let last = -2;
-      for (c = 0; c < k; c++) {
+      for (let c = 0; c < l.length; c++) {
         const v = l[c];
+        // Idle vcpus are 0..P-1 (sim/build): they hold no guest state.
         if (v === last || v < P) continue;
         last = v;
         this.held(st, p, v, e2);

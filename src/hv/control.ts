@@ -26,7 +26,7 @@
 import { IPI_FLUSH, IPI_RESCHED, IPI_STOP } from '../machine/index.ts';
 import { NONE, PHASE, RUNSTATE, vcpuRunnable, type HvState } from './model.ts';
 import { schedCurr } from './sched/types.ts';
-import { endFlushWait, exitToGuest, sendIpi, startAckWait, startFlushWait, vcpuMigrate, wakeVcpu } from './core.ts';
+import { endFlushWait, exitToGuest, queueIpi, sendIpi, startAckWait, startFlushWait, vcpuMigrate, wakeVcpu } from './core.ts';
 import { unwindTo } from './stack.ts';
 import { newXsaveArea } from './ops.ts';
 
@@ -60,9 +60,10 @@ function hotplug(st: HvState, r: number, k: number): boolean {
   if (st.cfg.mutations?.hotplugOfflineFirst) {
     // Before f2dcefdc7b: k leaves cpu_online_map at once, its sync left to a flush IPI queued
     // to it — a pull of a vcpu it still holds finds it offline and returns with nothing synced.
-    pk.ipis.push({ kind: IPI_FLUSH, from: r, at: st.pcpus[r].clock + st.cfg.arch.spec.cost.ipi.cycles });
+    const carried = st.cfg.arch.spec.cost.ipi.cycles;
+    queueIpi(st, r, k, IPI_FLUSH, st.pcpus[r].clock + carried);
     takeCpuDown(st, k, r);
-    if (!pk.softirq) pk.ipis.push({ kind: IPI_RESCHED, from: r, at: st.pcpus[r].clock + st.cfg.arch.spec.cost.ipi.cycles });
+    if (!pk.softirq) queueIpi(st, r, k, IPI_RESCHED, st.pcpus[r].clock + carried);
     return false;
   }
   const pc = st.pcpus[r];

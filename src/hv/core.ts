@@ -22,7 +22,7 @@
  */
 import { ENTRY_PATHS, type EntryPathName } from '../arch/index.ts';
 import { modelBug } from '../base/index.ts';
-import { IPI_FLUSH, IPI_RESCHED, IPI_STOP } from '../machine/index.ts';
+import { copyRegs, IPI_FLUSH, IPI_RESCHED, IPI_STOP } from '../machine/index.ts';
 import { charge, hvClobber, restoreFrame } from './ops.ts';
 import { callChain, idleDepth, resetStack, unwindTo } from './stack.ts';
 import { CTL, controlStart, takeCpuDown } from './control.ts';
@@ -39,16 +39,8 @@ export function enterFromGuest(st: HvState, p: number, path: number): void {
   const pc = st.pcpus[p];
   const cfg = st.cfg;
   const saves = cfg.entrySaves[path];
-  // copyRegs(pc.regs, pc.frame, saves), marking each slot valid in the same pass.
-  const { val, own } = pc.regs;
-  const frame = pc.frame;
-  const valid = pc.frameValid;
-  for (let i = 0; i < saves.length; i++) {
-    const r = saves[i];
-    frame.val[r] = val[r];
-    frame.own[r] = own[r];
-    valid[r] = 1;
-  }
+  copyRegs(pc.regs, pc.frame, saves);
+  for (let i = 0; i < saves.length; i++) pc.frameValid[saves[i]] = 1;
   const words = cfg.entryWords[path];
   countEntry(st.metrics, path, words);
   charge(st, p, 'entry', words * cfg.arch.spec.cost.copyPerWord.cycles);
@@ -131,9 +123,18 @@ export function sendIpi(st: HvState, from: number, to: number, kind: number): vo
     return;
   }
   st.cfg.tracer?.event(st, 'ipi-send', from, to, kind);
-  st.pcpus[to].ipis.push({ kind, from, at: st.pcpus[from].clock + st.cfg.arch.spec.cost.ipi.cycles });
+  queueIpi(st, from, to, kind, st.pcpus[from].clock + st.cfg.arch.spec.cost.ipi.cycles);
   st.metrics.ipis++;
   charge(st, from, 'ipi', st.cfg.arch.spec.cost.ipi.cycles);
+}
+
+/**
+ * The interconnect's half of an IPI: pending on pcpu `to`, takeable from time `at`. No online
+ * check, no cost, no trace: sendIpi adds those; the pre-f2dcefdc7b hotplug mutation (control.ts)
+ * and the trace replay (sim/replay.ts, its own clock) queue directly.
+ */
+export function queueIpi(st: HvState, from: number, to: number, kind: number, at: number): void {
+  st.pcpus[to].ipis.push({ kind, from, at });
 }
 
 /** Re-arm the hypervisor timer: next tick while a guest runs, slice end; idle pcpus are tickless. */

@@ -43,7 +43,7 @@ import type { Arch } from '../arch/index.ts';
 import { InputError, UnsupportedError, invariant } from '../base/index.ts';
 import { Checker } from '../check/index.ts';
 import { PROFILES, profileIndex } from '../guest/index.ts';
-import { GUEST_OP, NONE, PHASE, RUNSTATE, designFor, newMetrics, type ContractName, type HvState, type HvTracer, type Mutations, type SwitchDesign, type Vcpu, type Domain } from '../hv/index.ts';
+import { GUEST_OP, NONE, PHASE, RUNSTATE, designFor, newMetrics, queueIpi, type ContractName, type HvState, type HvTracer, type Mutations, type SwitchDesign, type Vcpu, type Domain } from '../hv/index.ts';
 import { scripted, setWanted } from '../hv/sched/scripted/index.ts';
 import { IPI_FLUSH } from '../machine/index.ts';
 import type { DomainSpec } from '../scenario/index.ts';
@@ -669,7 +669,7 @@ export function replayPlan(plan: ReplayPlan, o: ReplayOptions): ReplayResult {
   const pauseSync = (v: number, c: number, t: number) => {
     const d = st.vcpus[v].dirtyPcpu;
     if (d === NONE || d === c) return;
-    st.pcpus[d].ipis.push({ kind: IPI_FLUSH, from: c, at: Math.max(t, st.pcpus[d].clock) });
+    queueIpi(st, c, d, IPI_FLUSH, Math.max(t, st.pcpus[d].clock));
     st.metrics.ipis++;
     st.metrics.remoteSyncs++;
     settle();

@@ -100,36 +100,27 @@ const SWITCH_FORMAT = [
 ].join('\n');
 
 /** sched_waking with `success` (older kernels) and sched_wakeup without it (>= 4.x). */
-const WAKING_FORMAT = [
-  'name: sched_waking',
-  `ID: ${WAKING_ID}`,
-  'format:',
-  ...COMMON,
-  '',
-  '\tfield:char comm[16];\toffset:8;\tsize:16;\tsigned:1;',
-  '\tfield:pid_t pid;\toffset:24;\tsize:4;\tsigned:1;',
-  '\tfield:int prio;\toffset:28;\tsize:4;\tsigned:1;',
-  '\tfield:int success;\toffset:32;\tsize:4;\tsigned:1;',
-  '\tfield:int target_cpu;\toffset:36;\tsize:4;\tsigned:1;',
-  '',
-  'print fmt: "comm=%s pid=%d prio=%d target_cpu=%03d", REC->comm, REC->pid, REC->prio, REC->target_cpu',
-  '',
-].join('\n');
-
-const WAKEUP_FORMAT = [
-  'name: sched_wakeup',
-  `ID: ${WAKEUP_ID}`,
-  'format:',
-  ...COMMON,
-  '',
-  '\tfield:char comm[16];\toffset:8;\tsize:16;\tsigned:1;',
-  '\tfield:pid_t pid;\toffset:24;\tsize:4;\tsigned:1;',
-  '\tfield:int prio;\toffset:28;\tsize:4;\tsigned:1;',
-  '\tfield:int target_cpu;\toffset:32;\tsize:4;\tsigned:1;',
-  '',
-  'print fmt: "comm=%s pid=%d prio=%d target_cpu=%03d", REC->comm, REC->pid, REC->prio, REC->target_cpu',
-  '',
-].join('\n');
+/** A wakeup event's format file as the kernel prints it: `success` at offset 32 on older kernels, then target_cpu. */
+function wakeFormat(name: string, id: number, success: boolean): string {
+  const cpuAt = success ? 36 : 32;
+  return [
+    `name: ${name}`,
+    `ID: ${id}`,
+    'format:',
+    ...COMMON,
+    '',
+    '\tfield:char comm[16];\toffset:8;\tsize:16;\tsigned:1;',
+    '\tfield:pid_t pid;\toffset:24;\tsize:4;\tsigned:1;',
+    '\tfield:int prio;\toffset:28;\tsize:4;\tsigned:1;',
+    ...(success ? ['\tfield:int success;\toffset:32;\tsize:4;\tsigned:1;'] : []),
+    `\tfield:int target_cpu;\toffset:${cpuAt};\tsize:4;\tsigned:1;`,
+    '',
+    'print fmt: "comm=%s pid=%d prio=%d target_cpu=%03d", REC->comm, REC->pid, REC->prio, REC->target_cpu',
+    '',
+  ].join('\n');
+}
+const WAKING_FORMAT = wakeFormat('sched_waking', WAKING_ID, true);
+const WAKEUP_FORMAT = wakeFormat('sched_wakeup', WAKEUP_ID, false);
 
 const OTHER_FORMAT = ['name: irq_handler_entry', `ID: ${OTHER_ID}`, 'format:', ...COMMON, '\tfield:int irq;\toffset:8;\tsize:4;\tsigned:1;', '', 'print fmt: "irq=%d", REC->irq', ''].join('\n');
 
