@@ -70,10 +70,13 @@ async function bundled() {
 }
 
 const file = await bundled();
-// Users' design files (--design-file) are TypeScript: tsx's loader is registered for them too.
-if (!file || process.argv.some((a) => a === '--design-file' || a.startsWith('--design-file='))) {
+// Without the bundle the sources run through tsx's loader. Users' design files (--design-file,
+// a replay string naming one) need it too: src/cli/design-file.ts registers it when it loads
+// the first one, unless it is registered here already (the flag says so).
+if (!file) {
   const { register } = await import('tsx/esm/api');
   register();
+  globalThis[Symbol.for('lazyswitch.tsx')] = true;
 }
 // `run`'s worker threads start this same bundle (src/cli/run-pool.ts); without one, cells run in one thread.
 if (file) process.env.LAZYSWITCH_BUNDLE = file;

@@ -1,7 +1,7 @@
 // A complete user design: eager switching with one twist — it skips saving the FP/vector units
 // of a vcpu whose profile never writes them. Run it through the same checker as the built-ins:
 //   npx lazyswitch run --design-file examples/my-design.ts --arch ppc64
-import { saveHv, loadAll, saveClass, setLoadedAll, writePtbase, HV_OWNER, type SwitchDesign } from '../src/index.ts';
+import { saveHv, loadAll, saveClass, setLoadedAll, writePtbase, HV_OWNER, type SwitchDesign } from 'lazyswitch';
 
 const design: SwitchDesign = {
   name: 'skip-unused-units',

@@ -1,7 +1,7 @@
 /** @module cli/args: flag parsing helpers that turn bad values into InputErrors naming the flag. */
-import { readFileSync } from 'node:fs';
 import { InputError } from '../base/index.ts';
-import { getArch, loadArchText, type Arch } from '../arch/index.ts';
+import { getArch, type Arch } from '../arch/index.ts';
+import { isArchFile, loadArchFile } from './user-files.ts';
 import { CONTRACT_NAMES, isContractName, type ContractName } from '../hv/index.ts';
 
 export function intFlag(flag: string, text: string, min: number, max: number): number {
@@ -13,15 +13,7 @@ export function intFlag(flag: string, text: string, min: number, max: number): n
 
 /** --arch NAME (built-in) or FILE (.yaml/.yml/.json, or any path with a slash). */
 export function resolveArch(value: string): Arch {
-  if (/\.(ya?ml|json)$/i.test(value) || value.includes('/')) {
-    let text: string;
-    try {
-      text = readFileSync(value, 'utf8');
-    } catch (e) {
-      throw new InputError('--arch', [{ where: '--arch', message: `cannot read architecture file "${value}": ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
-    }
-    return loadArchText(text, value);
-  }
+  if (isArchFile(value)) return loadArchFile(value).arch;
   return getArch(value);
 }
 

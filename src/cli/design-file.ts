@@ -4,7 +4,9 @@
  * Whatever it exports is checked for the SwitchDesign shape before it reaches the simulator;
  * anything else is an InputError naming the file and the missing or mistyped member.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { register as registerHooks } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, type InputIssue } from '../base/index.ts';
@@ -39,16 +41,56 @@ function loadIssue(e: unknown): InputIssue {
   return { where: '(module)', message: `cannot load it: ${text.split('\n')[0]}` };
 }
 
-export async function loadDesignFile(file: string): Promise<SwitchDesign> {
+/** The first 16 hex digits (64 bits) of a file's SHA-256: what a replay string records of a user's file. */
+export function fileSha256(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+}
+
+let loaderReady = false;
+
+/**
+ * Make `import()` of a user's file work wherever the file is: tsx's loader (TypeScript), unless
+ * bin/lazyswitch.mjs registered it already to run the sources, then ./user-file-hooks.mjs after
+ * it, so its hooks run first: 'lazyswitch' resolves to this package (its "exports"), and a file
+ * outside any package that names a "type" loads as an ES module (see that file).
+ */
+async function ensureLoader(): Promise<void> {
+  if (loaderReady) return;
+  const flag = Symbol.for('lazyswitch.tsx');
+  const g = globalThis as unknown as Record<symbol, unknown>;
+  if (!g[flag]) {
+    const { register } = await import('tsx/esm/api');
+    register();
+    g[flag] = true;
+  }
+  // import.meta.url is src/cli/main.ts's in the bundle (bin/lazyswitch.mjs), this file's from the sources: both in src/cli/.
+  registerHooks(new URL('./user-file-hooks.mjs', import.meta.url).href);
+  loaderReady = true;
+}
+
+/** A user's design file, loaded: the design, the file's absolute path and its SHA-256 prefix (fileSha256). */
+export interface LoadedDesignFile {
+  design: SwitchDesign;
+  path: string;
+  sha256: string;
+}
+
+export async function loadDesignFile(file: string, flag = '--design-file'): Promise<SwitchDesign> {
+  return (await loadDesignFileHashed(file, flag)).design;
+}
+
+export async function loadDesignFileHashed(file: string, flag = '--design-file'): Promise<LoadedDesignFile> {
   const path = resolve(file);
-  if (!existsSync(path)) throw new InputError('--design-file', [{ where: '--design-file', message: `no such file "${file}"` }]);
+  if (!existsSync(path)) throw new InputError(flag, [{ where: flag, message: `no such file "${file}"` }]);
+  const sha256 = fileSha256(readFileSync(path));
   let mod: Record<string, unknown>;
   try {
+    await ensureLoader();
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
     throw new InputError(file, [loadIssue(e)]);
   }
   const x = mod.default ?? mod.design;
   if (x === undefined) throw new InputError(file, [{ where: 'export', message: `exports ${Object.keys(mod).join(', ') || 'nothing'}; expected a default export or \`export const design\`` }]);
-  return validateDesign(x, file);
+  return { design: validateDesign(x, file), path, sha256 };
 }

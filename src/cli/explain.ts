@@ -11,6 +11,8 @@ import { contractMatrix } from '../history/index.ts';
 import { explainAnswer, explainRows, matrixLegend, matrixReading, renderExplainTable, renderMatrixTable, renderMatrixViolations, type ExplainDocument } from '../report/index.ts';
 import { InputError } from '../base/index.ts';
 import { contractFlag, intFlag, resolveArch } from './args.ts';
+import { loadDesignFile } from './design-file.ts';
+import type { SwitchDesign } from '../hv/index.ts';
 import { Progress } from './progress.ts';
 import type { Arch } from '../arch/index.ts';
 
@@ -24,6 +26,8 @@ export interface ExplainFlags {
   contract: string;
   controlRate?: string;
   budget?: string;
+  /** Users' design files, shown beside the built-in designs. */
+  designFile?: string[];
 }
 
 const ALIASES: Record<string, string> = { ppc: 'ppc64', x86: 'x86-64', arm: 'arm64', riscv: 'riscv64' };
@@ -39,8 +43,10 @@ function explainTarget(target: string): Arch {
   }
 }
 
-export function explainCommand(target: string, f: ExplainFlags, out: (s: string) => void): void {
+export async function explainCommand(target: string, f: ExplainFlags, out: (s: string) => void): Promise<void> {
   const arch = explainTarget(target);
+  const fromFiles: SwitchDesign[] = [];
+  for (const file of f.designFile ?? []) fromFiles.push(await loadDesignFile(file));
   const pcpus = intFlag('--pcpus', f.pcpus, 1, 31);
   const domains = parseDomains(f.domains);
   const sched = getScheduler(f.sched);
@@ -48,11 +54,17 @@ export function explainCommand(target: string, f: ExplainFlags, out: (s: string)
   const seed = intFlag('--seed', f.seed, 0, 2 ** 32 - 1);
   const all = f.contract === 'all';
   const controlHz = intFlag('--control-rate', f.controlRate ?? (all ? '2000' : '0'), 0, 1_000_000);
+  if (all && fromFiles.length) throw new InputError('--design-file', [{ where: '--design-file', message: 'not with --contract all (the matrix of the built-in designs and their forms under each contract)' }]);
   if (all) return explainMatrix(f, out, { arch, pcpus, domains, sched, seconds, seed, controlHz });
   if (f.budget !== undefined) throw new InputError('--budget', [{ where: '--budget', message: 'only with --contract all (the explorer budget of each matrix cell)' }]);
   const contract = contractFlag(f.contract);
   // The designs written for the contract, and those kept broken on purpose (shown to be caught).
-  const designs = DESIGNS.filter((d) => d.supports(arch) === true && (d.broken || servesContract(d, contract)));
+  // A user's design file is shown beside them, and must run on the architecture.
+  for (const d of fromFiles) {
+    const ok = d.supports(arch);
+    if (ok !== true) throw new InputError('--design-file', [{ where: '--design-file', message: `${d.name} does not support ${arch.name}: ${ok}` }]);
+  }
+  const designs = [...DESIGNS.filter((d) => d.supports(arch) === true && (d.broken || servesContract(d, contract))), ...fromFiles];
   const progress = new Progress(`lazyswitch explain ${arch.name}`);
   const results = designs.map((design, i) =>
     runOne({ arch, design, sched, pcpus, domains, seconds, seed, controlHz, contract, onProgress: (fr) => progress.update((i + fr) / designs.length, design.name) }),

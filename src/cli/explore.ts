@@ -12,10 +12,14 @@ import { DEFAULT_SPEC, EVERY_DEFAULT_BUDGET, GUEST_OPS_DEFAULT, explore, explore
 import { renderTable } from '../report/index.ts';
 import { MUTANTS } from '../mutants/index.ts';
 import { contractFlag, intFlag } from './args.ts';
+import { loadDesignFileHashed } from './design-file.ts';
+import { archFileSpec, designFileSpec, isArchFile, loadArchFile } from './user-files.ts';
+import type { ExploreSetup, UserFiles } from '../explore/index.ts';
 import { CONTRACT_NAMES, DEFAULT_CONTRACT } from '../hv/index.ts';
 
 export interface ExploreFlags {
   design?: string;
+  designFile?: string;
   arch?: string;
   config?: string;
   pcpus?: string;
@@ -168,14 +172,14 @@ function livenessLine(r: ExploreResult, unreduced: ExploreResult | null, f: Expl
   return `non-progress cycles: not looked for — ${why}`;
 }
 
-function violationJson(spec: ExploreSpec, v: FoundViolation) {
-  const story = tellStory(resolveSpec(spec), v.choices);
+function violationJson(setup: ExploreSetup, v: FoundViolation) {
+  const story = tellStory(setup, v.choices);
   return { invariant: v.invariant, trace: v.trace, replay: v.replay, message: v.message, length: v.choices.length, story: story.lines };
 }
 
-function printViolation(spec: ExploreSpec, v: FoundViolation, out: (s: string) => void, label: string): void {
+function printViolation(setup: ExploreSetup, v: FoundViolation, out: (s: string) => void, label: string): void {
   out(`\nVIOLATION of ${v.invariant} after ${v.choices.length} choices (${label}):\n`);
-  out(tellStory(resolveSpec(spec), v.choices).text);
+  out(tellStory(setup, v.choices).text);
   out(`\nreplay it:\n  lazyswitch replay '${v.replay}'`);
 }
 
@@ -260,11 +264,29 @@ function everyOutcome(r: EveryRow): string {
   return what + mark;
 }
 
-export function exploreCommand(f: ExploreFlags, out: (s: string) => void): number {
+export async function exploreCommand(f: ExploreFlags, out: (s: string) => void): Promise<number> {
   const cfg = f.config ? readConfig(f.config) : {};
-  if ((f.design ?? cfg.design) === 'all') return everyCommand(f, cfg, out);
-  const spec = specFrom(f, cfg);
-  const setup = resolveSpec(spec);
+  const arch = f.arch ?? cfg.arch;
+  if ((f.design ?? cfg.design) === 'all') {
+    if (f.designFile !== undefined) throw new InputError('--design-file', [{ where: '--design-file', message: '--design all explores the built-in designs; give --design-file without --design all' }]);
+    if (arch !== undefined && isArchFile(arch)) throw new InputError('--arch', [{ where: '--arch', message: `--design all explores the built-in designs on built-in architectures; explore an architecture file ("${arch}") with one design (--design NAME or --design-file FILE)` }]);
+    return everyCommand(f, cfg, out);
+  }
+  if (f.designFile !== undefined && f.design !== undefined) throw new InputError('--design-file', [{ where: '--design / --design-file', message: 'give one of them' }]);
+  // A user's files: loaded here (the explorer does no I/O), named in the spec by path and hash, so its replay strings reproduce.
+  const files: UserFiles = {};
+  let spec = specFrom(f, cfg);
+  if (f.designFile !== undefined) {
+    const d = await loadDesignFileHashed(f.designFile);
+    files.design = d.design;
+    spec = { ...spec, ...designFileSpec(d) };
+  }
+  if (arch !== undefined && isArchFile(arch)) {
+    const a = loadArchFile(arch);
+    files.arch = a.arch;
+    spec = { ...spec, ...archFileSpec(a) };
+  }
+  const setup = resolveSpec(spec, files);
   const { budget, depth, preemptions } = boundsFrom(f, cfg, EXPLORE_DEFAULT_BUDGET);
   const strategy = f.strategy;
   if (strategy !== 'bfs' && strategy !== 'pct') throw new InputError('--strategy', [{ where: '--strategy', message: `"${strategy}" is not bfs or pct` }]);
@@ -291,7 +313,7 @@ export function exploreCommand(f: ExploreFlags, out: (s: string) => void): numbe
             seconds: r.seconds,
             statesPerSecond: rate,
             reductionRatio: null,
-            violations: r.violations.map((v) => violationJson(spec, v)),
+            violations: r.violations.map((v) => violationJson(setup, v)),
             strategy: 'pct',
             arch: setup.arch.name,
             runs: r.runs,
@@ -310,7 +332,7 @@ export function exploreCommand(f: ExploreFlags, out: (s: string) => void): numbe
       out(`strategy: PCT, ${r.runs} runs of up to ${steps} steps, d = ${d}, seeds ${seed}..${seed + r.runs - 1}\n`);
       out(`transitions ${fmt(r.transitions)}  ${r.seconds} s  ${fmt(rate)} transitions/s`);
       if (!r.violations.length) out('violations: none found (PCT is random: no violation is not a proof)');
-      for (const v of r.violations) printViolation(spec, v, out, `PCT run with seed ${r.seeds[0]}`);
+      for (const v of r.violations) printViolation(setup, v, out, `PCT run with seed ${r.seeds[0]}`);
     }
     return r.violations.length ? 1 : 0;
   }
@@ -342,7 +364,7 @@ export function exploreCommand(f: ExploreFlags, out: (s: string) => void): numbe
           seconds: r.seconds,
           statesPerSecond: r.statesPerSecond,
           reductionRatio: r.reductionRatio,
-          violations: r.violations.map((v) => violationJson(spec, v)),
+          violations: r.violations.map((v) => violationJson(setup, v)),
           arch: r.arch,
           maxDepth: r.maxDepth,
           stopped: r.stopped,
@@ -380,7 +402,7 @@ export function exploreCommand(f: ExploreFlags, out: (s: string) => void): numbe
       if (!r.complete) out(`This proves nothing beyond the ${fmt(r.states)} states explored (maximum depth ${r.maxDepth}): the search was ${why[r.stopped!]} before it reached every state. Raise --budget (or drop --depth/--preemptions), or explore a smaller configuration.`);
       else out(`Every interleaving of this configuration keeps every invariant: a proof for it, not for larger ones.`);
     }
-    for (const v of r.violations) printViolation(spec, v, out, 'a shortest counterexample');
+    for (const v of r.violations) printViolation(setup, v, out, 'a shortest counterexample');
   }
   return r.violations.length ? 1 : 0;
 }

@@ -70,8 +70,10 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'random seed', '1')
     .option('--json', 'print { mutants: [ { name, description, caught, steps, violation, explored: { caught, choices, states, invariant, replay } } ], score }')
     .option('--no-explore', 'only the random driver (without: each mutant also explored exhaustively, with its shortest counterexample)')
-    .action((opts) => {
-      process.exitCode = mutantsCommand(opts, out);
+    .option('--design-file <file...>', 'your own broken design(s), run as the suite instead of the built-in mutants: the checker must catch each')
+    .option('--arch <name|file>', 'with --design-file: the architecture your mutants run on, a built-in name or a .yaml/.json file (default x86-64)')
+    .action(async (opts) => {
+      process.exitCode = await mutantsCommand(opts, out);
     });
 
   const explain = program
@@ -80,7 +82,8 @@ export function buildProgram(): Command {
     .argument('<arch>', 'ppc, x86, or an architecture name or file')
     .option('--json', 'print the table as JSON (with --contract all: { contracts, designs: [ { design, verdicts: { "<contract>": { correct, violation, … } } } ] })')
     .option('--control-rate <n>', 'control operations per second from the first domain (default 0; 2000 with --contract all)')
-    .option('--budget <states>', `with --contract all: explorer states per matrix cell (default ${DEFAULT_BUDGET})`);
+    .option('--budget <states>', `with --contract all: explorer states per matrix cell (default ${DEFAULT_BUDGET})`)
+    .option('--design-file <file...>', 'your own switch design(s), shown beside the built-in ones: a .ts/.js file exporting it as default or `design`');
   scenarioOptions(explain).action((target, opts) => explainCommand(target, opts, out));
 
   program
@@ -109,16 +112,17 @@ export function buildProgram(): Command {
 
   program
     .command('explore')
-    .description('explore every interleaving of a small configuration (2 pcpus, 3 vcpus): reductions, bounds, shortest counterexample, replay string; or PCT random runs')
+    .description('explore every interleaving of a small configuration (default: 2 pcpus, 2 vcpus + idle): reductions, bounds, shortest counterexample, replay string; or PCT random runs')
     .option('--design <name>', 'a switch design, a mutant of the mutation suite, or all: every built-in design on the small configuration, one table (default xen-x86-lazy)')
-    .option('--arch <name>', 'architecture (default x86-64; a mutant: its own)')
+    .option('--design-file <file>', 'your own switch design: a .ts/.js file exporting it as default or `design` (its replay strings name the file and its hash)')
+    .option('--arch <name|file>', 'architecture: a built-in name or a .yaml/.json file (default x86-64; a mutant: its own)')
     .option('--config <file>', 'YAML/JSON: { design, arch, sched, pcpus, domains, control, ops, ctl, contract, depth, preemptions, budget }')
     .option('--pcpus <n>', 'physical cpus (default 2)')
-    .option('--domains <spec>', 'guest domains (default int*2,io*1)')
+    .option('--domains <spec>', 'guest domains (default int*2; a mutant: its own)')
     .option('--sched <name>', 'scheduler (default rr)')
-    .option('--no-control', 'do not offer control operations (pause + getvcpucontext, setvcpucontext, set_affinity)')
+    .option('--no-control', 'do not offer control operations (the --ctl list)')
     .option('--ops <list>', 'guest ops offered: run, hypercall, yield, block, guest-timer, device-irq (default hypercall,yield,block)')
-    .option('--ctl <list>', 'control operations offered: getvcpucontext, setvcpucontext, set_affinity, hotplug, domain_pause, domain_destroy (default the first three)')
+    .option('--ctl <list>', 'control operations offered: getvcpucontext, setvcpucontext, set_affinity, hotplug, domain_pause, domain_destroy (default getvcpucontext; a mutant: the one it needs)')
     .option('--contract <generation>', 'the scheduler interface: 2005-08, 2006-01-06 or 2006-01-07 (default, today\'s)')
     .option('--depth <n>', 'depth bound (choices)')
     .option('--preemptions <k>', 'preemption bound (CHESS)')
@@ -131,8 +135,8 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'pct: first seed', '1')
     .option('--steps <n>', 'pct: steps per run (or --depth)', '200')
     .option('--pct-depth <d>', 'pct: bug depth d (d-1 priority change points)', '3')
-    .action((opts) => {
-      process.exitCode = exploreCommand(opts, out);
+    .action(async (opts) => {
+      process.exitCode = await exploreCommand(opts, out);
     });
 
   program
@@ -140,8 +144,8 @@ export function buildProgram(): Command {
     .description('reproduce a counterexample from the replay string `explore` printed: the story, the violation')
     .argument('<string>', "the replay string ('lazyswitch/explore design=… | r0 g1:… …')")
     .option('--json', 'print { design, arch, steps, violations, story }')
-    .action((text, opts) => {
-      process.exitCode = replayCommand(text, opts, out);
+    .action(async (text, opts) => {
+      process.exitCode = await replayCommand(text, opts, out);
     });
 
   program

@@ -4,10 +4,12 @@
  * checker on; prints the story and the violation. Exit code 1 when a violation is reproduced.
  */
 import { parseReplay, replayChoices, resolveSpec, tellStory } from '../explore/index.ts';
+import { loadReplayFiles } from './user-files.ts';
 
-export function replayCommand(text: string, f: { json?: boolean }, out: (s: string) => void): number {
+export async function replayCommand(text: string, f: { json?: boolean }, out: (s: string) => void): Promise<number> {
   const parsed = parseReplay(text);
-  const setup = resolveSpec(parsed.spec);
+  // A string of a user's design or architecture names its files: loaded again, each checked against the hash it records.
+  const setup = resolveSpec(parsed.spec, await loadReplayFiles(parsed.spec));
   const r = replayChoices(setup, parsed.choices);
   const story = tellStory(setup, parsed.choices.slice(0, r.steps));
   if (f.json) {

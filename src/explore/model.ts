@@ -44,6 +44,24 @@ export interface ExploreSpec {
   ctl?: string[];
   /** The scheduler-interface generation (hv/contract); default today's, 2006-01-07. */
   contract?: ContractName;
+  /**
+   * A user's design file (`--design-file`): its absolute path; `design` is then the name the
+   * file's design gives itself. resolveSpec takes the loaded design from its caller (the CLI
+   * loads files; this layer does no I/O).
+   */
+  designFile?: string;
+  /** The first 16 hex digits of the design file's SHA-256 when the spec was made (a replay string's check that the file is the same). */
+  designSha256?: string;
+  /** A user's architecture file (`--arch FILE`): its absolute path; `arch` is then the name the file gives. */
+  archFile?: string;
+  /** The first 16 hex digits of the architecture file's SHA-256. */
+  archSha256?: string;
+}
+
+/** The objects a spec's user files name (designFile, archFile), loaded by the CLI. */
+export interface UserFiles {
+  design?: SwitchDesign;
+  arch?: Arch;
 }
 
 /** The guest ops offered by default: a null hypercall, a yield, a block. (Run-on, the guest's own timer and device interrupts can be added with ops=.) */
@@ -86,11 +104,13 @@ function mutantSched(name: string): Scheduler | null {
   return m && m.sched !== credit ? m.sched : null;
 }
 
-export function resolveSpec(spec: ExploreSpec): ExploreSetup {
-  const m = MUTANTS.find((x) => x.name === spec.design);
+export function resolveSpec(spec: ExploreSpec, files: UserFiles = {}): ExploreSetup {
+  if (spec.designFile !== undefined && !files.design) throw new InputError('--design-file', [{ where: '--design-file', message: `the design file "${spec.designFile}" is not loaded` }]);
+  if (spec.archFile !== undefined && !files.arch) throw new InputError('--arch', [{ where: '--arch', message: `the architecture file "${spec.archFile}" is not loaded` }]);
+  const m = spec.designFile === undefined ? MUTANTS.find((x) => x.name === spec.design) : undefined;
   let design: SwitchDesign;
   try {
-    design = m ? m.design : getDesign(spec.design);
+    design = spec.designFile !== undefined ? files.design! : m ? m.design : getDesign(spec.design);
   } catch {
     throw new InputError('--design', [{ where: '--design', message: `unknown design or mutant "${spec.design}"; expected a built-in design or one of the mutants: ${MUTANTS.map((x) => x.name).join(', ')}` }]);
   }
@@ -99,7 +119,7 @@ export function resolveSpec(spec: ExploreSpec): ExploreSetup {
   if (!m) design = designFor(design, spec.contract);
   const own = m ? mutantSched(m.name) : null;
   const sched = own && spec.sched === own.name ? own : getScheduler(spec.sched);
-  const arch = getArch(spec.arch);
+  const arch = spec.archFile !== undefined ? files.arch! : getArch(spec.arch);
   const ok = design.supports(arch);
   if (ok !== true) throw new InputError('--arch', [{ where: '--arch', message: `${spec.design} does not support ${arch.name}: ${ok}` }]);
   if (!Number.isInteger(spec.pcpus) || spec.pcpus < 1 || spec.pcpus > 8) throw new InputError('--pcpus', [{ where: '--pcpus', message: `${spec.pcpus} is out of range (expected 1..8)` }]);

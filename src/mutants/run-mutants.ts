@@ -3,7 +3,7 @@
  * (simulated seconds, and at most a number of steps) and report the first violation, the steps
  * it took to find, and the mutation score (caught / all).
  */
-import { getArch } from '../arch/index.ts';
+import { getArch, type Arch } from '../arch/index.ts';
 import { runOne } from '../sim/index.ts';
 import { parseDomains } from '../scenario/index.ts';
 import { MUTANTS, type Mutant } from './catalogue.ts';
@@ -26,9 +26,10 @@ export interface MutantsDocument {
   score: number;
 }
 
-export function runMutant(m: Mutant, seconds: number, maxSteps: number, seed: number): MutantResult {
+/** Run one mutant; `arch` is m.arch's (a user's architecture file, loaded by the CLI, is passed in). */
+export function runMutant(m: Mutant, seconds: number, maxSteps: number, seed: number, arch: Arch = getArch(m.arch)): MutantResult {
   const r = runOne({
-    arch: getArch(m.arch),
+    arch,
     design: m.design,
     sched: m.sched,
     pcpus: m.pcpus,

@@ -3,12 +3,31 @@
  * model, and the volatile-only entry stub of the seed ("When we take an exception, we do not
  * save the nonvolatiles in the exception handler").
  */
-import type { Arch } from '../../arch/index.ts';
+import { ENTRY_PATHS, type Arch } from '../../arch/index.ts';
 
-/** The ppc-* designs model the Xen/PowerPC port; elsewhere use eager or per-vcpu-stack. */
+/**
+ * The exception entry paths of the Xen/PowerPC scheme: they save only the volatile registers
+ * (none of the nonvolatiles the C code preserves) and return without running softirqs, by
+ * fast_resume — decrementer, external and IPI on ppc64 (exceptions.S, reference §3.1).
+ */
+export function fastResumePaths(arch: Arch): string[] {
+  return ENTRY_PATHS.filter((p) => {
+    const e = arch.entry[p];
+    return !e.runsSoftirqs && !arch.hvCalleeSaved.some((r) => e.saves.includes(r));
+  });
+}
+
+/**
+ * The ppc-* designs model the Xen/PowerPC port, and run where the architecture is built as it
+ * is — whatever its name (a user's POWER file): nonvolatile integer registers the C code
+ * preserves (r14–r31), and an entry table with the port's volatile-only fast_resume paths.
+ * The other built-in architectures save every register and run softirqs on every path; there
+ * compare eager, xen-x86-lazy or per-vcpu-stack.
+ */
 export function supportsPpc(arch: Arch): true | string {
-  if (!arch.name.startsWith('ppc')) return `models the Xen/PowerPC port (ppc64); on ${arch.name} compare eager, xen-x86-lazy or per-vcpu-stack`;
-  if (!arch.hvNonvolatile.length) return 'the architecture has no nonvolatile integer registers';
+  const need = 'models the Xen/PowerPC port: it needs nonvolatile integer registers (ELFv2 r14–r31) and an exception entry path that saves only the volatile registers and returns without running softirqs (fast_resume; ppc64: decrementer, external, ipi)';
+  if (!arch.hvNonvolatile.length) return `${need}; ${arch.name} has no nonvolatile integer registers`;
+  if (!fastResumePaths(arch).length) return `${need}; every entry path of ${arch.name} saves a nonvolatile or runs softirqs — compare eager, xen-x86-lazy or per-vcpu-stack`;
   return true;
 }
 

@@ -141,8 +141,14 @@ export const powerGiveupLoadfp: SwitchDesign = {
   // A Linux scheme placed in Xen's today's interface (context_saved() in the default tail).
   contracts: ['2006-01-07'],
   supports(arch) {
-    if (!arch.name.startsWith('ppc')) return `a PowerPC design (MSR[FP]/MSR[VEC] and Linux powerpc's load_fp/load_vec); on ${arch.name} compare xen-x86-lazy-fpu or adaptive`;
-    if (!powerFacilities(arch).fp) return `${arch.name} has no FP class the hypervisor leaves alone`;
+    // What it needs, not a name (a user's POWER file runs it): the PowerPC facilities it
+    // switches — FP (MSR[FP]) and vector (MSR[VEC]) classes the hypervisor leaves alone, and
+    // VRSAVE (a class named vrsave), which save_sprs() switches whatever MSR[VEC] says.
+    const f = powerFacilities(arch);
+    const need = "a PowerPC design (MSR[FP]/MSR[VEC] and Linux powerpc's load_fp/load_vec): it needs an FP class and a vector class the hypervisor leaves alone and the VRSAVE SPR (a class named vrsave)";
+    if (!f.spr) return `${need}; ${arch.name} has no vrsave class — compare xen-x86-lazy-fpu or adaptive`;
+    if (!f.fp) return `${need}; ${arch.name} has no FP class the hypervisor leaves alone`;
+    if (!f.vec) return `${need}; ${arch.name} has no vector class the hypervisor leaves alone`;
     return true;
   },
   entrySaves: (arch) => arch.hvRegs,
