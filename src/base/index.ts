@@ -3,3 +3,4 @@ export * from './rng.ts';
 export * from './errors.ts';
 export * from './hash.ts';
 export * from './duration.ts';
+export * from './packed-words.ts';

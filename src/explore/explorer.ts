@@ -13,13 +13,19 @@
  * Memory: the visited set is a hash-compact table of 53-bit keys (explore/fingerprints.ts, 16–32
  * bytes a state) whose one value per state is the sleep set, the liveness node or the row of the
  * preemption counts; the paths back to the initial state are two typed arrays (parent id, packed
- * choice: sim/choice.ts packChoice), 12 bytes an id.
+ * choice: sim/choice.ts packChoice), 12 bytes an id; the states still to expand are stored
+ * states (explore/stored.ts: α, register values as codes) packed into bytes in a FIFO
+ * (explore/frontier.ts), a hundred to a few hundred bytes each. Only two live states exist: the
+ * one being expanded (γ of a stored state) and the one each transition writes.
  */
 import { PHASE_NAMES, type HvState } from '../hv/index.ts';
 import type { Violation } from '../check/index.ts';
 import { choiceToString, packChoice, unpackChoice, type Choice } from '../sim/index.ts';
 import { makeCanon } from './canon.ts';
-import { actor, enabledFor, exploreStep, initialState, type ExploreSetup } from './model.ts';
+import { actor, cloneForExplore, enabledFor, exploreStep, initialState, type ExploreSetup } from './model.ts';
+import { StoredStates } from './stored.ts';
+import { Frontier } from './frontier.ts';
+import { invariant } from '../base/index.ts';
 import { SleepSets } from './sleep.ts';
 import { replayString } from './replay.ts';
 import { LivenessGraph } from './liveness.ts';
@@ -92,20 +98,19 @@ export interface ExploreResult {
   hashCompact: { keyBits: 53; collisionProbability: number };
   /** Bytes held by the visited table (explore/fingerprints.ts). */
   tableBytes: number;
+  /** Bytes of the buffer that held the queue of states to expand (explore/frontier.ts), at its largest. */
+  frontierBytes: number;
+  /** States still queued, at most (the breadth-first frontier's peak length). */
+  frontierPeak: number;
 }
 
-interface Node {
-  /** Index of the state in the liveness graph (-1 without one). */
-  lid: number;
-  st: HvState;
-  id: number;
-  depth: number;
-  last: number;
-  pre: number;
-  sleep: number;
-  /** Re-expansion of a visited state (sleep sets): only these local transitions (-1: all). */
-  only: number;
-}
+/**
+ * A queued state's node header: the words in front of its stored state (explore/stored.ts) in
+ * the frontier record.
+ */
+const H_ID = 0, H_DEPTH = 1, H_LAST = 2, H_PRE = 3, H_SLEEP = 4, H_ONLY = 5, H_LID = 6, HEADER = 7;
+// H_LID: index of the state in the liveness graph (-1 without one). H_ONLY: on a re-expansion
+// of a visited state (sleep sets), only these local transitions (-1: all).
 
 export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult {
   const reduction = o.reduction !== false;
@@ -170,42 +175,75 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
   const graph = o.liveness ? new LivenessGraph(P, st0.vcpus.length) : null;
   if (graph && (reduction || Number.isFinite(maxDepth) || Number.isFinite(preBound))) throw new Error('explore: liveness needs reduction: false and no depth or preemption bound');
   if (graph) graph.addNode(st0, 0);
-  let queue: Node[] = [{ st: st0, lid: graph ? 0 : -1, id: 0, depth: 0, last: -1, pre: 0, sleep: 0, only: -1 }];
-  let head = 0;
-
-  // States no longer needed (visited already, or expanded), reused as the next transition's
-  // target instead of allocating a new one (copyStateInto).
-  const pool: HvState[] = [];
+  // The queue of states to expand: node header + stored state (explore/stored.ts), packed
+  // (explore/frontier.ts). A popped record is concretised into stored.cur; each transition
+  // steps a copy of it in `work`, and a new state is stored before `work` is reused.
+  const stored = new StoredStates(st0);
+  const frontier = new Frontier();
+  let frontierPeak = 0;
+  let rec = new Int32Array(stored.words.length);
+  const enqueue = (st: HvState, id: number, depth: number, last: number, pre: number, sleepSet: number, only: number, lid: number): void => {
+    const end = stored.encode(st, HEADER);
+    const w = stored.words;
+    w[H_ID] = id;
+    w[H_DEPTH] = depth;
+    w[H_LAST] = last;
+    w[H_PRE] = pre;
+    w[H_SLEEP] = sleepSet;
+    w[H_ONLY] = only;
+    w[H_LID] = lid;
+    frontier.push(w, end);
+    if (frontier.length > frontierPeak) frontierPeak = frontier.length;
+  };
+  enqueue(st0, 0, 0, -1, 0, 0, -1, graph ? 0 : -1);
+  let work: HvState | null = null;
+  let expanded = 0;
 
   const pathTo = (id: number): Choice[] => {
     const out: Choice[] = [];
     for (let i = id; i > 0; i = parent[i]) out.push(via[i] >= 0 ? unpackChoice(via[i]) : whole[-1 - via[i]]);
     return out.reverse();
   };
+  // The violations of a path's last transition, from the concrete states along it (the
+  // model's own, tokens and all: what the message says, word for word). The stored states
+  // found the violation; that the concrete path has it too is the lockstep property.
+  const concreteViolations = (path: Choice[]): Violation[] => {
+    let st = st0;
+    for (let i = 0; i + 1 < path.length; i++) st = exploreStep(st, path[i]).next;
+    const vs = exploreStep(st, path[path.length - 1]).violations;
+    invariant(vs.length > 0, `explore: the path ${path.map(choiceToString).join(' ')} violates from the stored state but not from the concrete one`);
+    return vs;
+  };
 
-  outer: while (head < queue.length) {
-    if (head > 65536) {
-      queue = queue.slice(head);
-      head = 0;
-    }
-    const n = queue[head++];
-    if (n.depth > deepest) deepest = n.depth;
-    if (n.depth >= maxDepth) {
+  outer: while (frontier.length) {
+    if (rec.length < stored.words.length) rec = new Int32Array(stored.words.length);
+    frontier.shift(rec);
+    expanded++;
+    const nId = rec[H_ID];
+    const nDepth = rec[H_DEPTH];
+    const nLast = rec[H_LAST];
+    const nPre = rec[H_PRE];
+    const nSleep = rec[H_SLEEP];
+    const nOnly = rec[H_ONLY];
+    const nLid = rec[H_LID];
+    if (nDepth > deepest) deepest = nDepth;
+    if (nDepth >= maxDepth) {
       cut ??= 'depth';
-      pool.push(n.st);
       continue;
     }
-    const choices = enabledFor(s, n.st);
-    if (graph) graph.setEnabled(n.lid, choices);
+    const cur = stored.decode(rec, HEADER);
+    work ??= cloneForExplore(cur);
+    const choices = enabledFor(s, cur);
+    if (graph) graph.setEnabled(nLid, choices);
     if (!choices.length) {
       deadlocks++;
       if (!firstDeadlock) {
-        const path = pathTo(n.id);
+        const path = pathTo(nId);
         const trace = path.map(choiceToString).join(' ');
         firstDeadlock = { trace, replay: replayString(s.spec, trace), length: path.length };
         if (o.deadlocks === 'violation') {
-          const message = `no pcpu can take a step: ${n.st.pcpus.map((pc) => `pcpu ${pc.id} ${PHASE_NAMES[pc.phase]}`).join(', ')}`;
-          const v: Violation = { invariant: 'deadlock', step: n.st.step, time: 0, pcpu: 0, vcpu: null, register: null, message };
+          const message = `no pcpu can take a step: ${cur.pcpus.map((pc) => `pcpu ${pc.id} ${PHASE_NAMES[pc.phase]}`).join(', ')}`;
+          const v: Violation = { invariant: 'deadlock', step: cur.step, time: 0, pcpu: 0, vcpu: null, register: null, message };
           violations.push({ invariant: 'deadlock', message, violation: v, choices: path, trace, replay: firstDeadlock.replay });
           if (stopAtFirst) {
             stopped = 'violation';
@@ -216,35 +254,34 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
     }
     // A pcpu "could have continued" when one of its choices is enabled here.
     let lastCanContinue = false;
-    if (n.last >= 0) for (const c of choices) if (actor(n.st, c) === n.last) { lastCanContinue = true; break; }
-    const ok = sleep.okMask(n.st);
+    if (nLast >= 0) for (const c of choices) if (actor(cur, c) === nLast) { lastCanContinue = true; break; }
+    const ok = sleep.okMask(cur);
     let explored = 0;
     for (const c of choices) {
-      if (n.only !== -1 && !(sleep.bit(c) & n.only)) continue;
-      if (sleep.asleep(n.sleep, c)) {
+      if (nOnly !== -1 && !(sleep.bit(c) & nOnly)) continue;
+      if (sleep.asleep(nSleep, c)) {
         sleep.slept++;
         continue;
       }
-      const a = actor(n.st, c);
-      const pre = n.pre + (lastCanContinue && a !== n.last ? 1 : 0);
+      const a = actor(cur, c);
+      const pre = nPre + (lastCanContinue && a !== nLast ? 1 : 0);
       if (pre > preBound) {
         cut ??= 'preemptions';
         continue;
       }
-      const { next, violations: vs } = exploreStep(n.st, c, pool.pop() ?? null);
+      const { next, violations: vs } = exploreStep(cur, c, work);
       transitions++;
-      const childSleep = sleep.childSleep(ok, n.sleep, n.only === -1 ? explored : 0, c);
+      const childSleep = sleep.childSleep(ok, nSleep, nOnly === -1 ? explored : 0, c);
       explored |= sleep.bit(c);
       if (vs.length) {
-        const choicesTo = pathTo(addPath(n.id, c));
-        const v = vs[0];
+        const choicesTo = pathTo(addPath(nId, c));
+        const v = concreteViolations(choicesTo)[0];
         const trace = choicesTo.map(choiceToString).join(' ');
         violations.push({ invariant: v.invariant, message: v.message, violation: v, choices: choicesTo, trace, replay: replayString(s.spec, trace) });
         if (stopAtFirst) {
           stopped = 'violation';
           break outer;
         }
-        pool.push(next);
         continue;
       }
       const key = canon.key(next);
@@ -253,50 +290,42 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
       if (bestPre) {
         if (slot === -1) slot = visited.insert(key, visited.size);
         const b = preRow(visited.value(slot)) + ma;
-        if (bestPre[b] <= pre) {
-          pool.push(next);
-          continue;
-        }
+        if (bestPre[b] <= pre) continue;
         bestPre[b] = pre;
       } else {
-        if (graph && slot !== -1) graph.addEdge(n.lid, visited.value(slot), c);
+        if (graph && slot !== -1) graph.addEdge(nLid, visited.value(slot), c);
         if (slot !== -1) {
           // Sleep sets with a visited set (Godefroid): a state reached again with fewer
           // transitions asleep must also explore the ones it slept through the first time.
           const redo = sleep.revisit(slot, childSleep, canon.group[canon.lastPerm], canon.lastTies);
-          if (redo === null) {
-            pool.push(next);
-            continue;
-          }
-          const id = addPath(n.id, c);
-          queue.push({ st: next, lid: graph ? visited.value(slot) : -1, id, depth: n.depth + 1, last: a, pre, sleep: redo.sleep, only: redo.only });
+          if (redo === null) continue;
+          const id = addPath(nId, c);
+          enqueue(next, id, nDepth + 1, a, pre, redo.sleep, redo.only, graph ? visited.value(slot) : -1);
           continue;
         }
         slot = visited.insert(key, 0);
       }
       const z = sleep.store(slot, childSleep, canon.group[canon.lastPerm], canon.lastTies);
-      const id = addPath(n.id, c);
+      const id = addPath(nId, c);
       let lid = -1;
       if (graph) {
         lid = graph.addNode(next, id);
         visited.setValue(slot, lid);
-        graph.addEdge(n.lid, lid, c);
+        graph.addEdge(nLid, lid, c);
       }
-      queue.push({ st: next, lid, id, depth: n.depth + 1, last: a, pre, sleep: z, only: -1 });
+      enqueue(next, id, nDepth + 1, a, pre, z, -1, lid);
       if (visited.size >= maxStates) {
         stopped = 'states';
         break outer;
       }
     }
-    // Expanded: nothing refers to this state any more (the queue keeps ids and choices).
-    pool.push(n.st);
-    if ((visited.size & 8191) === 0 || (head & 1023) === 0) {
+    if ((visited.size & 8191) === 0 || (expanded & 1023) === 0) {
       const ms = now() - t0;
       if (ms > maxMs) {
         stopped = 'time';
         break;
       }
-      if ((head & 8191) === 0) o.onProgress?.({ states: visited.size, transitions, depth: n.depth, seconds: ms / 1000 });
+      if ((expanded & 8191) === 0) o.onProgress?.({ states: visited.size, transitions, depth: nDepth, seconds: ms / 1000 });
     }
   }
   if (!stopped && cut) stopped = cut;
@@ -333,5 +362,7 @@ export function explore(s: ExploreSetup, o: ExploreOptions = {}): ExploreResult 
     ...(liveness ? { liveness } : {}),
     hashCompact: { keyBits: 53, collisionProbability: collisionProbability(visited.size) },
     tableBytes: visited.bytes,
+    frontierBytes: frontier.peakBytes,
+    frontierPeak,
   };
 }

@@ -1,0 +1,3 @@
+import { describeLockstepShare } from './lockstep.case.ts';
+
+describeLockstepShare(0, 2);
