@@ -75,7 +75,34 @@ describe('user architectures from files', () => {
   it('rejects a selector that names no register, naming the field', () => {
     const data = structuredClone(BUILTIN_ARCH_DATA['ppc64']) as any;
     data.entry.decrementer.saves = ['r0-r40'];
-    expect(() => compileArch(data, 'x')).toThrow(/entry\.decrementer\.saves: "r0-r40" names r32/);
+    expect(() => compileArch(data, 'x')).toThrow(/entry\.decrementer\.saves: "r0-r40" names 9 registers no class defines \(r32…r40\)/);
+  });
+
+  it('says a range that runs past its class once, however many registers it misses (issue 20)', () => {
+    const data = structuredClone(BUILTIN_ARCH_DATA['ppc64']) as any;
+    data.entry.decrementer.saves = ['f8-f47'];
+    const err = (() => {
+      try {
+        compileArch(data, 'x');
+      } catch (e) {
+        return e as InputError;
+      }
+      throw new Error('compiled');
+    })();
+    expect(err.issues).toEqual([{ where: 'entry.decrementer.saves', message: '"f8-f47" names 16 registers no class defines (f32…f47)' }]);
+  });
+
+  it('says a field left out is missing, not "received undefined" (issue 20)', () => {
+    const data = structuredClone(BUILTIN_ARCH_DATA['ppc64']) as any;
+    delete data.classes[0].widthBits;
+    let msg = '';
+    try {
+      compileArch(data, 'x');
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toMatch(/classes\[0\]\.widthBits: missing \(expected number\)/);
+    expect(msg).not.toMatch(/received undefined/);
   });
 
   it('requires every entry path and a source for every cost', () => {

@@ -104,10 +104,17 @@ export interface Arch {
 export function compileArch(raw: unknown, source: string): Arch {
   const parsed = ArchSpec.safeParse(raw);
   if (!parsed.success) {
-    const issues: InputIssue[] = parsed.error.issues.map((i) => ({
-      where: i.path.length ? i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top level)',
-      message: i.message,
-    }));
+    const issues: InputIssue[] = [];
+    const said = new Set<string>();
+    for (const i of parsed.error.issues) {
+      const where = i.path.length ? i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top level)';
+      // A field left out is "missing", not zod's "expected number, received undefined".
+      const message = i.code === 'invalid_type' && /received undefined$/.test(i.message) ? `missing (expected ${i.expected})` : i.message;
+      // Each issue once (a union's branches can repeat one).
+      if (said.has(where + '\0' + message)) continue;
+      said.add(where + '\0' + message);
+      issues.push({ where, message });
+    }
     throw new InputError(source, issues);
   }
   return build(parsed.data, source);
@@ -163,11 +170,15 @@ function build(spec: ArchSpecData, source: string): Arch {
       if (m) {
         const [lo, hi] = [Number(m[2]), Number(m[3])];
         if (lo > hi) bad.push({ where, message: `range "${sel}" runs backwards` });
+        const absent: number[] = [];
         for (let k = lo; k <= hi; k++) {
           const r = index.get(`${m[1]}${k}`);
-          if (r === undefined) bad.push({ where, message: `"${sel}" names ${m[1]}${k}, which no class defines` });
+          if (r === undefined) absent.push(k);
           else out.add(r);
         }
+        // One line for the range, however many of its registers are absent.
+        if (absent.length === 1) bad.push({ where, message: `"${sel}" names ${m[1]}${absent[0]}, which no class defines` });
+        else if (absent.length) bad.push({ where, message: `"${sel}" names ${absent.length} registers no class defines (${m[1]}${absent[0]}…${m[1]}${absent[absent.length - 1]}${absent.length === absent[absent.length - 1] - absent[0] + 1 ? '' : ', not all in a row'})` });
         continue;
       }
       const r = index.get(sel);
