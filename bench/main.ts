@@ -42,7 +42,11 @@
  * "extraBytesPerState", "frontierPeak" (states queued at most), "frontierBytes" (the queue's
  * storage at its largest), "tableBytes" (the visited set) } (HOTPLUG3_SPEC, the first 10^6
  * states, in a child process: where a fixed ~60 MB of Node no longer hides the bytes a state costs),
- * "workers" (the explorer's worker threads: 1), "spin" (when `spin` and `gcc` are on PATH):
+ * "workers" (the worker threads of the "defaultConfig" run: 1), "parallel" (the same search with
+ * the machine's cores expanding states, explore --workers, when it has more than one and the CLI
+ * bundle is built): { "config", "workers", "states", "transitions", "seconds" (wall),
+ * "cpuSeconds" (every thread's), "statesPerSecond" (wall), "statesPerCpuSecond", "speedup"
+ * (defaultConfig's wall seconds / these), "peakRssBytes" }, "spin" (when `spin` and `gcc` are on PATH):
  * { "model", "nv", "mod", "states", "matched", "transitions", "errors", "depth",
  * "stateVectorBytes", "elapsedSeconds" and "panStatesPerSecond" (pan's own, wall),
  * "cpuSeconds", "userSeconds", "systemSeconds" (pan's, from /usr/bin/time or the shell's
@@ -61,7 +65,7 @@ import { renderTable } from '../src/report/index.ts';
 import { newPcpu, newRegStore, type RegStore } from '../src/machine/index.ts';
 import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ChromeJsonParser, TraceParser, type TraceRecord } from '../src/trace/index.ts';
 import { gunzipSync } from 'node:zlib';
@@ -311,11 +315,22 @@ interface ChildExplore {
   tableBytes: number;
 }
 
+/**
+ * The CLI bundle (bin/lazyswitch.mjs builds it on its first start): explore's worker threads run
+ * it (cli/explore-pool.ts). Null without esbuild: the parallel search is then not measured.
+ */
+const cliBundle = ((): string | null => {
+  spawnSync(process.execPath, [join(import.meta.dirname, '../bin/lazyswitch.mjs'), 'list'], { encoding: 'utf8' });
+  const f = join(import.meta.dirname, '../node_modules/.cache/lazyswitch-cli/main.mjs');
+  return existsSync(f) ? f : null;
+})();
+
 /** One explore run in a child process (bench/explore-child.ts): its peak RSS is its own. */
-function exploreChild(spec: 'small' | 'default' | 'hotplug3', maxStates: number): ChildExplore {
+function exploreChild(spec: 'small' | 'default' | 'hotplug3', maxStates: number, workers = 1): ChildExplore {
   const bundled = process.env.LAZYSWITCH_BENCH_CHILD;
   const args = bundled && existsSync(bundled) ? [bundled] : ['--import', 'tsx', join(import.meta.dirname, 'explore-child.ts')];
-  const r = spawnSync(process.execPath, [...args, spec, String(maxStates)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const env = cliBundle ? { ...process.env, LAZYSWITCH_BUNDLE: cliBundle } : process.env;
+  const r = spawnSync(process.execPath, [...args, spec, String(maxStates), String(workers)], { encoding: 'utf8', maxBuffer: 1 << 24, env });
   if (r.status !== 0) throw new Error(`bench: the explorer's child process failed (${r.status ?? r.signal}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as ChildExplore;
 }
@@ -451,6 +466,9 @@ const exOff = run(small, { now: () => performance.now(), reduction: false });
 const exOffCpu = cpuSince(c0);
 const DEFAULT_STATES = 1_000_000; // more than it has: to completion
 const def = exploreChild('default', DEFAULT_STATES);
+// The same search with the machine's cores expanding states (explore --workers).
+const PARALLEL_WORKERS = availableParallelism();
+const par = cliBundle && PARALLEL_WORKERS > 1 ? exploreChild('default', DEFAULT_STATES, PARALLEL_WORKERS) : null;
 const LARGE_STATES = 1_000_000;
 const large = exploreChild('hotplug3', LARGE_STATES);
 const LARGE_DESC = `HOTPLUG3_SPEC (xen-x86-lazy, x86-64, ${HOTPLUG3_SPEC.pcpus} pcpus, ${HOTPLUG3_SPEC.domains}, control operations ${(HOTPLUG3_SPEC.ctl ?? []).join(', ')}, guest ops ${(HOTPLUG3_SPEC.ops ?? []).join(', ')}), the first ${LARGE_STATES.toLocaleString('en-US')} states, in a child process`;
@@ -518,6 +536,22 @@ const result = {
       tableBytes: large.tableBytes,
     },
     workers: def.workers,
+    ...(par
+      ? {
+          parallel: {
+            config: 'DEFAULT_SPEC, to completion, in a child process',
+            workers: par.workers,
+            states: par.states,
+            transitions: par.transitions,
+            seconds: par.seconds,
+            cpuSeconds: Number(par.cpuSeconds.toFixed(2)),
+            statesPerSecond: Math.round(par.states / par.seconds),
+            statesPerCpuSecond: Math.round(par.states / par.cpuSeconds),
+            speedup: Number((def.seconds / par.seconds).toFixed(2)),
+            peakRssBytes: par.peakRssBytes,
+          },
+        }
+      : {}),
     ...(spinOk ? { spin: spinOk, ratioToSpin: Number((exStatesPerCpu / spinOk.statesPerCpuSecond).toFixed(4)) } : {}),
   },
 };
@@ -577,6 +611,7 @@ if (json) {
         ['SMALL_SPEC', exOn.complete ? 'yes' : 'no', exOn.states, exOn.transitions, exOn.seconds, ex.cpuSeconds, exOn.statesPerSecond, ex.statesPerCpuSecond, '', ''],
         ['SMALL_SPEC, no reductions', exOff.complete ? 'yes' : 'no', exOff.states, exOff.transitions, exOff.seconds, n(exOffCpu, 2), exOff.statesPerSecond, ex.unreducedStatesPerCpuSecond, '', ''],
         [`default (child)`, def.complete ? 'yes' : 'no', def.states, def.transitions, def.seconds, ex.defaultConfig.cpuSeconds, ex.defaultConfig.statesPerSecond, ex.defaultConfig.statesPerCpuSecond, mb(def.peakRssBytes), ex.bytesPerState],
+        ...(par ? [[`default, ${par.workers} workers (child)`, par.complete ? 'yes' : 'no', par.states, par.transitions, par.seconds, n(par.cpuSeconds, 2), Math.round(par.states / par.seconds), Math.round(par.states / par.cpuSeconds), mb(par.peakRssBytes), '']] : []),
         [`3 pcpus + hotplug, first ${LARGE_STATES.toLocaleString('en-US')} (child)`, large.complete ? 'yes' : 'no', large.states, large.transitions, '', ex.large.cpuSeconds, '', ex.large.statesPerCpuSecond, mb(large.peakRssBytes), ex.large.bytesPerState],
         ...(spinOk ? [[`SPIN pan (NV=${SPIN_NV})`, spinOk.errors === 0 ? 'yes' : `${spinOk.errors} errors`, spinOk.states, spinOk.transitions, spinOk.elapsedSeconds, spinOk.cpuSeconds, spinOk.panStatesPerSecond, spinOk.statesPerCpuSecond, mb(spinOk.peakRssBytes), spinOk.peakRssBytes ? Math.round(spinOk.peakRssBytes / spinOk.states) : '']] : []),
       ],

@@ -52,11 +52,11 @@ export function encodeWords(words: Int32Array, n: number, out: Uint8Array, at: n
 }
 
 /**
- * Decode the bytes [at, end) of `src` (written by encodeWords) into `words` from index 0;
+ * Decode the bytes [at, end) of `src` (written by encodeWords) into `words` from index `to`;
  * returns the number of words. `words` must be long enough (the caller knows its record size).
  */
-export function decodeWords(src: Uint8Array, at: number, end: number, words: Int32Array): number {
-  let n = 0;
+export function decodeWords(src: Uint8Array, at: number, end: number, words: Int32Array, to = 0): number {
+  let n = to;
   while (at < end) {
     let x = 0;
     let scale = 1;
@@ -81,5 +81,5 @@ export function decodeWords(src: Uint8Array, at: number, end: number, words: Int
     words.fill(w, n, n + run);
     n += run;
   }
-  return n;
+  return n - to;
 }

@@ -12,6 +12,7 @@ import { DEFAULT_SPEC, EVERY_DEFAULT_BUDGET, GUEST_OPS_DEFAULT, explore, explore
 import { renderTable } from '../report/index.ts';
 import { MUTANTS } from '../mutants/index.ts';
 import { contractFlag, intFlag } from './args.ts';
+import { defaultExploreWorkers, exploreWithWorkers, workersFor } from './explore-pool.ts';
 import { loadDesignFileHashed } from './design-file.ts';
 import { archFileSpec, designFileSpec, isArchFile, loadArchFile } from './user-files.ts';
 import type { ExploreSetup, UserFiles } from '../explore/index.ts';
@@ -40,6 +41,7 @@ export interface ExploreFlags {
   seed: string;
   steps: string;
   pctDepth: string;
+  workers?: string;
 }
 
 const ConfigFile = z
@@ -342,10 +344,14 @@ export async function exploreCommand(f: ExploreFlags, out: (s: string) => void):
   // Non-progress cycles are looked for on the unreduced search (explore/liveness.ts): the ratio's
   // second run, or the only one with --no-reduction; not under a depth or preemption bound.
   const live = depth === undefined && preemptions === undefined;
-  const r: ExploreResult = explore(setup, { ...opts, reduction: f.reduction, liveness: live && !f.reduction });
+  // --workers: the records expanded in worker threads (cli/explore-pool.ts); the same search, the same output.
+  const asked = f.workers === undefined ? defaultExploreWorkers() : intFlag('--workers', f.workers, 1, 256);
+  const fit = workersFor(setup, asked);
+  if (fit.why && f.workers !== undefined) process.stderr.write(`lazyswitch explore: --workers ${asked}: searching in one thread: ${fit.why}\n`);
+  const r: ExploreResult = await exploreWithWorkers(setup, { ...opts, reduction: f.reduction, liveness: live && !f.reduction }, fit.workers);
   let unreduced: ExploreResult | null = null;
   if (f.reduction && f.ratio && r.complete) {
-    unreduced = explore(setup, { ...opts, reduction: false, liveness: live && !r.violations.length });
+    unreduced = await exploreWithWorkers(setup, { ...opts, reduction: false, liveness: live && !r.violations.length }, fit.workers);
     r.reductionRatio = Number((unreduced.states / r.states).toFixed(3));
     if (unreduced.liveness) {
       r.liveness = unreduced.liveness;

@@ -7,6 +7,7 @@ import { InputError, UnsupportedError } from '../base/index.ts';
 import { isMainThread, workerData } from 'node:worker_threads';
 import { runCommand, DEFAULT_DOMAINS, withTlbPages } from './run.ts';
 import { startRunWorker } from './run-pool.ts';
+import { startExploreWorker } from './explore-pool.ts';
 import { resolveArch } from './args.ts';
 import { listCommand } from './list.ts';
 import { DEFAULT_BUDGET, explainCommand } from './explain.ts';
@@ -135,6 +136,7 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'pct: first seed', '1')
     .option('--steps <n>', 'pct: steps per run (or --depth)', '200')
     .option('--pct-depth <d>', 'pct: bug depth d (d-1 priority change points)', '3')
+    .option('--workers <n>', "bfs: worker threads that expand states (default: the machine's cores; rr only, built-in designs and architectures); the output is the same whatever the number")
     .action(async (opts) => {
       process.exitCode = await exploreCommand(opts, out);
     });
@@ -192,6 +194,9 @@ export async function main(argv: string[]): Promise<number> {
 // A worker thread of `run` (cli/run-pool.ts) serves cells, not a command line.
 if (!isMainThread && (workerData as { lazyswitchWorker?: string } | null)?.lazyswitchWorker === 'run') {
   startRunWorker(resolveArch, withTlbPages);
+} else if (!isMainThread && (workerData as { lazyswitchWorker?: string } | null)?.lazyswitchWorker === 'explore') {
+  // A worker thread of `explore --workers` (cli/explore-pool.ts) expands batches of states.
+  startExploreWorker();
 } else if (import.meta.url === `file://${process.argv[1]}` || process.env.LAZYSWITCH_MAIN === '1') {
   // Run when executed directly (npm start, bin/lazyswitch.mjs), not when imported by tests.
   main(process.argv.slice(2)).then((code) => {

@@ -45,8 +45,8 @@ export class Frontier {
     return this.count;
   }
 
-  /** Queue words[0, n). */
-  push(words: Int32Array, n: number): void {
+  /** Queue words[at, at + n). */
+  push(words: Int32Array, n: number, at = 0): void {
     const need = maxEncodedBytes(n) + 4;
     let c = this.chunks[this.chunks.length - 1];
     if (!c || c.end + need > c.b.length) {
@@ -58,14 +58,15 @@ export class Frontier {
       this.held += b.length;
       if (this.held > this.peakBytes) this.peakBytes = this.held;
     }
+    if (n > this.maxWords) this.maxWords = n;
     if (this.diff.length < n) this.diff = new Int32Array(n * 2);
     if (this.lastIn.length < n) this.lastIn = new Int32Array(n * 2);
     const d = this.diff;
     const last = this.lastIn;
     const m = Math.min(n, this.lastInLen);
-    for (let i = 0; i < m; i++) d[i] = (words[i] - last[i]) | 0;
-    for (let i = m; i < n; i++) d[i] = words[i];
-    last.set(words.subarray(0, n));
+    for (let i = 0; i < m; i++) d[i] = (words[at + i] - last[i]) | 0;
+    for (let i = m; i < n; i++) d[i] = words[at + i];
+    last.set(words.subarray(at, at + n));
     this.lastInLen = n;
     // A 4-byte length, then the encoded words.
     const b = c.b;
@@ -80,18 +81,21 @@ export class Frontier {
     this.count++;
   }
 
-  /** Take the oldest record into `words`; returns its length in words. The queue must not be empty. */
-  shift(words: Int32Array): number {
+  /** Words of the longest record pushed: shift() needs that much room. */
+  maxWords = 0;
+
+  /** Take the oldest record into `words` from index `at` (room for maxWords words there); returns its length in words. The queue must not be empty. */
+  shift(words: Int32Array, at = 0): number {
     const c = this.chunks[0];
     const b = c.b;
     const h = this.head;
     const len = b[h] | (b[h + 1] << 8) | (b[h + 2] << 16) | (b[h + 3] << 24);
-    const n = decodeWords(b, h + 4, h + 4 + len, words);
+    const n = decodeWords(b, h + 4, h + 4 + len, words, at);
     const last = this.lastOut;
     const m = Math.min(n, this.lastOutLen);
-    for (let i = 0; i < m; i++) words[i] = (words[i] + last[i]) | 0;
+    for (let i = 0; i < m; i++) words[at + i] = (words[at + i] + last[i]) | 0;
     if (last.length < n) this.lastOut = new Int32Array(n * 2);
-    this.lastOut.set(words.subarray(0, n));
+    this.lastOut.set(words.subarray(at, at + n));
     this.lastOutLen = n;
     this.head = h + 4 + len;
     this.count--;

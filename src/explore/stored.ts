@@ -158,8 +158,11 @@ export class StoredStates {
     }
   }
 
-  // Writes past the end of `w` are dropped by the typed array; the returned length says so.
-  private encodeInto(st: HvState, w: Int32Array, at: number): number {
+  /**
+   * α(st) into w from index `at`; returns the index after the record. Writes past the end of `w`
+   * are dropped by the typed array: a result past w.length says how long w must be.
+   */
+  encodeInto(st: HvState, w: Int32Array, at: number): number {
     const R = this.R;
     let n = at;
     const frames = (fs: readonly CFrame[]): void => {
