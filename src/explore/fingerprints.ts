@@ -31,6 +31,14 @@ const EMPTY = -1;
 const LOAD = 0.75;
 const TWO32 = 4294967296;
 
+/** A 53-bit key's two halves mixed into 32 bits, for a slot (canon.key's low bits are good already; arbitrary keys need not be). */
+export function mixKey(key: number): number {
+  const lo = key >>> 0;
+  const hi = (key / TWO32) >>> 0;
+  const h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+  return h ^ (h >>> 15);
+}
+
 /** Probability that n distinct states include two with equal 53-bit keys: 1 - exp(-n(n-1)/2⁵⁴). */
 export function collisionProbability(n: number, keyBits = 53): number {
   return n < 2 ? 0 : -Math.expm1(-(n * (n - 1)) / 2 ** (keyBits + 1));
@@ -63,13 +71,9 @@ export class FingerprintTable {
     return this.keys.byteLength + this.vals.byteLength;
   }
 
-  /** Home slot of a key: its two halves mixed (canon.key's low bits are good already; arbitrary keys need not be). */
+  /** Home slot of a key. */
   private home(key: number): number {
-    const lo = key >>> 0;
-    const hi = (key / TWO32) >>> 0;
-    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
-    h ^= h >>> 15;
-    return h & this.mask;
+    return mixKey(key) & this.mask;
   }
 
   /** The slot holding key, or -1. */

@@ -6,8 +6,9 @@
  * miss a settled key (the record is then encoded, and dropped by the search: only time lost) but
  * never finds one that was not added. Its size is fixed (8 bytes a slot) whatever the search's.
  */
+import { mixKey } from './fingerprints.ts';
+
 const EMPTY = -1;
-const TWO32 = 4294967296;
 
 export class SettledKeys {
   private readonly keys: Float64Array;
@@ -20,11 +21,7 @@ export class SettledKeys {
   }
 
   private slot(key: number): number {
-    const lo = key >>> 0;
-    const hi = (key / TWO32) >>> 0;
-    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
-    h ^= h >>> 15;
-    return h & this.mask;
+    return mixKey(key) & this.mask;
   }
 
   /** Keys are canon.key's: integers 0 ≤ key < 2^53. */
