@@ -31,12 +31,12 @@
  * when the search said it would not queue it: Expander.known).
  */
 import type { Choice } from '../sim/index.ts';
-import { packChoice } from '../sim/index.ts';
+import { packChoice, unpackChoice } from '../sim/index.ts';
 import { PHASE_NAMES, type HvState } from '../hv/index.ts';
 import { makeCanon, type Canon } from './canon.ts';
 import { actor, cloneForExplore, enabledFor, exploreStep, initialState, type ExploreSetup } from './model.ts';
 import { StoredStates } from './stored.ts';
-import { SleepSets } from './sleep.ts';
+import { SleepSets, sleepSetsOn } from './sleep.ts';
 import type { SettledKeys } from './settled-keys.ts';
 
 /** A queued state's node header: the words in front of its stored state (explore/stored.ts) in a frontier record. */
@@ -83,8 +83,8 @@ export function clearExpansion(e: Expansion): void {
 }
 
 /** The choice an expansion's packed value stands for. */
-export function choiceAt(e: Expansion, packed: number, unpack: (n: number) => Choice): Choice {
-  return packed >= 0 ? unpack(packed) : e.whole[-1 - packed];
+export function choiceAt(e: Expansion, packed: number): Choice {
+  return packed >= 0 ? unpackChoice(packed) : e.whole[-1 - packed];
 }
 
 export class Expander {
@@ -114,8 +114,7 @@ export class Expander {
     this.P = this.st0.pcpus.length;
     this.canon = makeCanon(this.st0, o.reduction);
     this.stored = new StoredStates(this.st0);
-    // The same rule as the explorer's: sleep sets off under a preemption bound and past 3 pcpus.
-    this.sleep = new SleepSets(o.reduction && !Number.isFinite(o.preemptions) && this.P <= 3, s.sched.yield !== undefined);
+    this.sleep = new SleepSets(sleepSetsOn(o.reduction, o.preemptions, this.P), s.sched.yield !== undefined);
   }
 
   /** Expand the record at rec[at…] (node header, then the stored state) into e. */

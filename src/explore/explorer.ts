@@ -36,7 +36,7 @@ import type { StoredStates } from './stored.ts';
 import { DEPTH_CUT, Expander, HEADER, H_DEPTH, H_ID, H_LAST, H_LID, H_ONLY, H_PRE, H_SLEEP, I_ACTOR, I_AT, I_CHOICE, I_FIELDS, I_KEY, I_KIND, I_LEN, I_PERM, I_PRE, I_SLEEP, I_TIES, R_DEADLOCK, R_DEPTH, R_FIELDS, R_ID, R_KIND, R_LID, R_NCHOICES, R_NITEMS, R_PRECUT, R_SLEPT, R_STEP, VIOLATION, choiceAt, clearExpansion, newExpansion, type ExpandOptions, type Expansion } from './expand.ts';
 import { Frontier } from './frontier.ts';
 import { invariant } from '../base/index.ts';
-import { SleepSets } from './sleep.ts';
+import { SleepSets, sleepSetsOn } from './sleep.ts';
 import { replayString } from './replay.ts';
 import { LivenessGraph } from './liveness.ts';
 import { FingerprintTable, collisionProbability } from './fingerprints.ts';
@@ -165,8 +165,8 @@ export function* search(s: ExploreSetup, o: ExploreOptions, ctx: SearchContext, 
   // it was expanded with (sleep.ts; 0 without sleep sets). The three never meet: sleep sets are
   // off under a preemption bound and with liveness (which needs reduction: false).
   const visited = new FingerprintTable(1 << 12);
-  // The same rule as the expanders' (explore/expand.ts), with the visited table behind it.
-  const sleep = new SleepSets(reduction && !Number.isFinite(preBound) && st0.pcpus.length <= 3, s.sched.yield !== undefined, visited);
+  // The expanders' rule (explore/expand.ts), with the visited table behind it.
+  const sleep = new SleepSets(sleepSetsOn(reduction, preBound, st0.pcpus.length), s.sched.yield !== undefined, visited);
   const P = st0.pcpus.length;
   let bestPre = Number.isFinite(preBound) ? new Int32Array(P * 1024).fill(0x7fffffff) : null;
   const preRow = (row: number): number => {
@@ -284,7 +284,7 @@ export function* search(s: ExploreSetup, o: ExploreOptions, ctx: SearchContext, 
     const c0 = r + R_FIELDS;
     if (graph) {
       const cs: Choice[] = [];
-      for (let i = 0; i < nChoices; i++) cs.push(choiceAt(e, M[c0 + i], unpackChoice));
+      for (let i = 0; i < nChoices; i++) cs.push(choiceAt(e, M[c0 + i]));
       graph.setEnabled(nLid, cs);
     }
     if (!nChoices) {
@@ -340,7 +340,7 @@ export function* search(s: ExploreSetup, o: ExploreOptions, ctx: SearchContext, 
         if (bestPre[b] <= pre) continue;
         bestPre[b] = pre;
       } else {
-        if (graph && slot !== -1) graph.addEdge(nLid, visited.value(slot), choiceAt(e, packed, unpackChoice));
+        if (graph && slot !== -1) graph.addEdge(nLid, visited.value(slot), choiceAt(e, packed));
         if (slot !== -1) {
           // Sleep sets with a visited set (Godefroid): a state reached again with fewer
           // transitions asleep must also explore the ones it slept through the first time.
@@ -364,7 +364,7 @@ export function* search(s: ExploreSetup, o: ExploreOptions, ctx: SearchContext, 
         for (let p = 0; p < P; p++) phases.push(M[it + I_FIELDS + p]);
         lid = graph.addPhases(phases, id);
         visited.setValue(slot, lid);
-        graph.addEdge(nLid, lid, choiceAt(e, packed, unpackChoice));
+        graph.addEdge(nLid, lid, choiceAt(e, packed));
       }
       setHeader(W, at, id, nDepth + 1, a, pre, z, -1, lid);
       enqueue(W, at, len);

@@ -37,6 +37,11 @@ export interface Redo {
   sleep: number;
 }
 
+/** Whether a search uses sleep sets: with reductions, under no preemption bound (a re-queued state's counts would need them per count) and on at most 3 pcpus (8 bits a pcpu in a 32-bit set). */
+export function sleepSetsOn(reduction: boolean, preemptions: number, pcpus: number): boolean {
+  return reduction && !Number.isFinite(preemptions) && pcpus <= 3;
+}
+
 export class SleepSets {
   slept = 0;
   private readonly ops: number;

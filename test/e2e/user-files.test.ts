@@ -27,30 +27,8 @@ const ARCH = join(dir, 'power.yaml');
 const GOOD = join(dir, 'good.ts');
 const BAD = join(dir, 'bad.ts');
 writeFileSync(ARCH, stringify({ ...ppc64, name: 'my-power', description: "a user's POWER file: ppc64 under another name" }));
-// Correct: eager, but never saves a unit the outgoing guest's profile does not write (README).
-writeFileSync(
-  GOOD,
-  `import { saveHv, loadAll, saveClass, setLoadedAll, writePtbase, HV_OWNER, type SwitchDesign } from 'lazyswitch';
-const design: SwitchDesign = {
-  name: 'skip-unused-units',
-  summary: 'eager, but never saves a unit the outgoing guest profile does not write',
-  cites: ['a user design'],
-  supports: () => true,
-  entrySaves: (arch) => arch.hvRegs,
-  contextSwitch(st, p, prev, next) {
-    if (!st.vcpus[prev].isIdle) {
-      saveHv(st, p, prev);
-      const used = st.cfg.profiles[st.vcpus[prev].profile].roles;
-      for (const c of st.cfg.arch.classes) if (!c.hvUses && used.includes(c.role)) saveClass(st, p, prev, c.index);
-    }
-    if (!st.vcpus[next].isIdle) loadAll(st, p, next);
-    writePtbase(st, p, st.vcpus[next].isIdle ? HV_OWNER : st.vcpus[next].domain);
-    setLoadedAll(st, p, next);
-  },
-};
-export default design;
-`,
-);
+// Correct: the README's example (examples/my-design.ts: eager, but never saves a unit the outgoing guest's profile does not write), outside the repository.
+writeFileSync(GOOD, readFileSync(new URL('../../examples/my-design.ts', import.meta.url), 'utf8'));
 // Deliberately broken: loads next, never saves prev.
 writeFileSync(
   BAD,
