@@ -24,8 +24,50 @@ export const GuestIpc = z
 
 export const Volatility = z.enum(['volatile', 'nonvolatile', 'reserved']);
 
-/** Register selector: "r14-r31", "lr", or a class name ("gpr") meaning every register of the class. */
+/**
+ * Register selector: "r14-r31", "lr", or a class name ("gpr") meaning every register of the class.
+ * A register or range may end with a bit range, numbered within each named register: "v8-v15[0:63]"
+ * (AAPCS64's callee-saved low halves) — the register is then split at those bits (arch/arch).
+ */
 export const Selector = z.string().min(1);
+
+/**
+ * Registers of one class that are bits of registers of another (issue 20): POWER's f0–f31 are
+ * doubleword 0 of vs0–vs31, x86's xmm the low half of ymm, arm64's v the low 128 bits of z.
+ * Each register named by `regs` (of the class that says it) is bits `bits[0]..bits[1]` (inclusive,
+ * numbered as the ISA numbers them: only the extents matter to the model) of the register in the
+ * same position of `of` (as many registers, of another class). Aliases may chain (LoongArch f ⊂ vr ⊂
+ * xr); aliases into one register must nest or be disjoint. The shared bits are stored once: a write
+ * to f0 is a write of vs0's bits, and a save of either class saves them (arch/arch builds slots).
+ */
+export const Alias = z
+  .object({
+    regs: Selector.describe('registers of this class, e.g. "f0-f31"'),
+    of: Selector.describe('as many registers of another class, in order, e.g. "vs0-vs31"'),
+    bits: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]).describe('[first, last] bit of each `of` register that the alias is'),
+    source: z.string().min(3).optional(),
+  })
+  .strict();
+
+/**
+ * A lazily switchable unit (issue 20): one enable bit (x86 CR0.TS, POWER MSR[FP], LoongArch
+ * EUEN.FPE, s390x's AFP control) that covers several register classes. A guest's first use of
+ * any of them takes one "unavailable" trap, after which all are enabled. Classes of role fp or
+ * vector in no unit are a unit alone.
+ */
+export const Unit = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a lower-case name such as "fp"'),
+    classes: z.array(z.string().min(1)).min(1).describe('the classes the enable bit covers, by name'),
+    control: z.string().min(1).describe('the enable bit, e.g. "MSR[FP]", "EUEN.FPE", "CR0.TS"'),
+    dirtyState: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('the status field in which the hardware records that software wrote the unit (RISC-V sstatus.FS/VS = Dirty), so a kernel can skip saving a clean unit; absent: none'),
+    source: z.string().min(3),
+  })
+  .strict();
 
 export const RegClass = z
   .object({
@@ -41,6 +83,8 @@ export const RegClass = z
     nonvolatile: z.array(Selector).optional(),
     volatile: z.array(Selector).optional(),
     reserved: z.array(Selector).optional(),
+    /** Registers of this class that are bits of another class's registers (Alias). */
+    aliases: z.array(Alias).min(1).optional(),
     /**
      * True for the registers hypervisor C code itself uses (integer state). The hypervisor never
      * touches the others (Xen is built without FP/vector code), so they stay live in the pcpu
@@ -49,7 +93,11 @@ export const RegClass = z
     hvUses: z.boolean(),
     /** What guest software uses the class for; guest profiles pick classes by role. */
     role: z.enum(['int', 'system', 'fp', 'vector']),
-    /** Cycles to save/restore the whole class at switch time, each with its source. */
+    /**
+     * Cycles to save/restore the whole class at switch time, each with its source: the bits that
+     * are the class's own — not those of other classes' registers aliased into it (an SVE Z
+     * register's cost is "beyond the FPSIMD part" when v0–v31 alias its low bits).
+     */
     save: CostFigure,
     restore: CostFigure,
   })
@@ -79,10 +127,16 @@ export const ArchSpec = z
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case name such as "ppc64"'),
     description: z.string(),
     abi: z.string().describe('the ABI the volatility follows, with its source'),
+    /**
+     * The ISA family, for designs that model one kernel's port and say where that port exists
+     * (seL4 has none for POWER). Absent: not said; such designs then run it as a what-if.
+     */
+    family: z.enum(['x86', 'arm', 'power', 'riscv', 'loongarch', 's390x', 'mips', 'sparc', 'other']).optional(),
     wordBits: z.union([z.literal(32), z.literal(64)]),
     clockHz: z.number().positive(),
     clockSource: z.string().min(3),
     classes: z.array(RegClass).min(1),
+    units: z.array(Unit).min(1).optional(),
     entry: z.partialRecord(EntryPathName, EntryPath).superRefine((e, ctx) => {
       for (const p of ENTRY_PATHS) {
         if (!(p in e)) ctx.addIssue({ code: 'custom', message: `missing entry path "${p}" (need all of ${ENTRY_PATHS.join(', ')})`, path: [p] });

@@ -327,6 +327,11 @@ function unitTrap(st: HvState, p: number, ci: number): void {
   enterFromGuest(st, p, PATH_PROGRAM);
   st.metrics.traps++;
   st.cfg.design.unitTrap?.(st, p, ci);
+  // A unit is one enable bit however many classes it covers (arch.units: CR0.TS, MSR[FP],
+  // EUEN.FPE): a handler that enabled class ci enabled all of them. What it left unloaded
+  // there, the guest reads stale, and the checker says so.
+  const pc = st.pcpus[p];
+  if ((pc.unitEnabled >>> ci) & 1) pc.unitEnabled |= st.cfg.arch.unitGroup[ci];
   unwindTo(st, p, 0);
   exitToGuest(st, p);
 }

@@ -401,10 +401,10 @@ export function newMetrics(): Metrics {
   };
 }
 
-/** Bitmask of the lazily switchable unit classes of an architecture: role fp or vector, never used by the hypervisor. */
+/** Bitmask of the lazily switchable unit classes of an architecture: role fp or vector, never used by the hypervisor (arch.units). */
 export const unitMask = perArch((arch: Arch): number => {
   let m = 0;
-  for (const c of arch.classes) if (!c.hvUses && (c.role === 'fp' || c.role === 'vector') && c.index < 31) m |= 1 << c.index;
+  for (const u of arch.units) m |= u.mask;
   return m;
 });
 

@@ -155,7 +155,7 @@ describe('XSAVEOPT / XSAVES after an XRSTOR (ops)', () => {
 
   it('XRSTOR clears the components\' dirty bits (written since the XRSTOR from then on) and keeps earlier use in XSTATE_BV', () => {
     const { st, v, write, units } = bench();
-    write(0, 'ymmh2');
+    write(0, 'ymm2[128:255]');
     xrstorState(st, 0, v, units);
     expect(st.vcpus[v].unitDirty & units).toBe(0);
     expect(st.vcpus[v].xstateBv).toBe(1 << cls(x86, 'avx').index);

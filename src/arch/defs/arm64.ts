@@ -23,6 +23,7 @@ export const arm64: ArchSpecInput = {
   name: 'arm64',
   description: 'AArch64 (Armv8.2+ server class, SVE at VL=256), AAPCS64; Xen on Arm, guests at EL1',
   abi: 'AAPCS64, ARM-software/abi-aa aapcs64/aapcs64.rst (anchors §7.2)',
+  family: 'arm',
   wordBits: 64,
   clockHz: 2.0e9,
   clockSource: '[estimate] a round 2 GHz for an Armv8.2+ server core (Neoverse class); no machine measured',
@@ -62,9 +63,14 @@ export const arm64: ArchSpecInput = {
       regs: [...Array.from({ length: 32 }, (_, i) => `v${i}`), 'fpsr', 'fpcr'],
       widthBits: 128,
       volatility: 'volatile',
-      // AAPCS64 preserves only the bottom 64 bits (d8–d15) of v8–v15. The model has no half
-      // registers: it treats the whole of v8–v15 as nonvolatile.
-      nonvolatile: ['v8-v15'],
+      // AAPCS64 §6.1.2: "Registers v8-v15 must be preserved by a callee across subroutine calls;
+      // the remaining registers (v0-v7, v16-v31) do not need to be preserved (or should be
+      // preserved by the caller). Additionally, only the bottom 64 bits of each value stored in
+      // v8-v15 need to be preserved" — d8–d15.
+      nonvolatile: ['v8-v15[0:63]'],
+      // "The lowest 128 bits of each Z register overlap the corresponding V register" (Arm ARM,
+      // SVE: Z registers), so v0–v31 are stored once, as the low bits of z0–z31.
+      aliases: [{ regs: 'v0-v31', of: 'z0-z31', bits: [0, 127], source: 'Arm ARM DDI 0487 B1.2.2 / SVE supplement: V0–V31 are bits [127:0] of Z0–Z31' }],
       // FPSR "is not preserved"; FPCR fields are "global", changed only by specific support functions.
       reserved: ['fpcr'],
       hvUses: false,
@@ -74,10 +80,11 @@ export const arm64: ArchSpecInput = {
     },
     {
       name: 'sve',
-      description: 'SVE Z-register bits 128–255 of z0–z31 at VL=256 (bits 0–127 are v0–v31)',
-      prefix: 'zh',
+      // Its own bits are 128–255 of each: bits 0–127 are fpsimd's v0–v31 (aliases).
+      description: 'SVE Z registers z0–z31 at VL=256; their low 128 bits are v0–v31',
+      prefix: 'z',
       count: 32,
-      widthBits: 128,
+      widthBits: 256,
       // AAPCS64 base PCS: only d8–d15 survive a call; every Z bit above 64 is caller-saved [recalled].
       volatility: 'volatile',
       hvUses: false,
@@ -114,6 +121,12 @@ export const arm64: ArchSpecInput = {
       save: { cycles: 50, source: `24 mrs of EL1 registers, about two cycles each ${NO_COUNT}` },
       restore: { cycles: 120, source: `24 msr of EL1 registers + isb; system-register writes self-synchronise slowly ${NO_COUNT}` },
     },
+  ],
+  // CPACR_EL1.FPEN traps FP/SIMD; SVE needs ZEN as well, one bit for the Z and P registers and
+  // FFR (Arm ARM D19.2.30 CPACR_EL1; Linux arm64 do_sve_acc() handles the ZEN trap).
+  units: [
+    { name: 'fpsimd', classes: ['fpsimd'], control: 'CPACR_EL1.FPEN', source: 'Arm ARM DDI 0487 CPACR_EL1.FPEN: traps SVE, Advanced SIMD and floating-point' },
+    { name: 'sve', classes: ['sve', 'sve-pred'], control: 'CPACR_EL1.ZEN', source: 'Arm ARM DDI 0487 CPACR_EL1.ZEN: traps SVE instructions and the Z, P and FFR registers' },
   ],
   entry: {
     decrementer: { saves: 'full', runsSoftirqs: true, source: `generic-timer virtual timer PPI (CNTV) taken at EL2 as an IRQ via the GIC, injected by vtimer.c; ${FULL}; ${SOFTIRQ}` },

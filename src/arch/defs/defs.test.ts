@@ -52,13 +52,16 @@ describe('arm64 and riscv64 built-ins', () => {
     });
   }
 
-  it('arm64 follows AAPCS64: x19–x29, sp and v8–v15 nonvolatile; x0–x17, x30, v0–v7, v16–v31 volatile; x18 reserved', () => {
-    for (const n of ['x19', 'x28', 'x29', 'sp', 'v8', 'v15']) expect(vol('arm64', n), n).toBe(NONVOLATILE);
-    for (const n of ['x0', 'x8', 'x9', 'x15', 'x16', 'x17', 'x30', 'v0', 'v7', 'v16', 'v31', 'fpsr', 'pc', 'pstate', 'zh0', 'p0']) expect(vol('arm64', n), n).toBe(VOLATILE);
+  it('arm64 follows AAPCS64: x19–x29, sp and the low 64 bits of v8–v15 nonvolatile; x0–x17, x30, v0–v7, v16–v31, the rest of v8–v15 volatile; x18 reserved', () => {
+    for (const n of ['x19', 'x28', 'x29', 'sp', 'v8[0:63]', 'v15[0:63]']) expect(vol('arm64', n), n).toBe(NONVOLATILE);
+    for (const n of ['x0', 'x8', 'x9', 'x15', 'x16', 'x17', 'x30', 'v0', 'v7', 'v8[64:127]', 'v15[64:127]', 'v16', 'v31', 'fpsr', 'pc', 'pstate', 'z0[128:255]', 'p0']) expect(vol('arm64', n), n).toBe(VOLATILE);
     expect(vol('arm64', 'x18')).toBe(RESERVED);
     const a = getArch('arm64');
     expect(a.classes.find((c) => c.name === 'fpsimd')!.widthBits).toBe(128);
-    expect(a.regNames.filter((n) => /^v\d+$/.test(n))).toHaveLength(32);
+    // v0–v7 and v16–v31 whole, v8–v15 in two halves; v0–v31 are z0–z31's low 128 bits, stored once.
+    expect(a.regNames.filter((n) => /^v\d+$/.test(n))).toHaveLength(24);
+    expect(a.regNames.filter((n) => /^v\d+\[/.test(n))).toHaveLength(16);
+    expect(a.regNames.filter((n) => /^z\d+/.test(n))).toEqual(Array.from({ length: 32 }, (_, i) => `z${i}[128:255]`));
     for (const n of ['sctlr_el1', 'ttbr0_el1', 'ttbr1_el1', 'tcr_el1', 'tpidr_el0', 'tpidr_el1', 'vbar_el1']) {
       expect(a.classes[a.regClass[a.regIndex(n)]].role).toBe('system');
     }

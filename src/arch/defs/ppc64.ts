@@ -14,6 +14,7 @@ export const ppc64: ArchSpecInput = {
   name: 'ppc64',
   description: '64-bit PowerPC (PPC970 class), ELFv2 ABI; the architecture of the seed post',
   abi: 'OpenPOWER ELFv2 ABI rev 1.5, §2 (anchors §7.1)',
+  family: 'power',
   wordBits: 64,
   clockHz: 2.0e9,
   clockSource: '[recalled] PPC970FX/MP in IBM JS20/JS21 blades, the Xen/PowerPC hardware, ran at 1.6–2.7 GHz',

@@ -31,6 +31,7 @@ export const riscv64: ArchSpecInput = {
   name: 'riscv64',
   description: 'RV64GCV + H extension (VLEN=128), RISC-V psABI; Xen RISC-V, guests in VS-mode',
   abi: 'RISC-V psABI riscv-cc.adoc, standard calling convention (anchors §7.4)',
+  family: 'riscv',
   wordBits: 64,
   clockHz: 2.0e9,
   clockSource: '[estimate] a round 2 GHz for an RV64 application core; no H-extension silicon measured',
@@ -116,6 +117,12 @@ export const riscv64: ArchSpecInput = {
       save: { cycles: 20, source: `10 csrr of the vs* CSRs (vstimecmp with Sstc) ${NO_COUNT}` },
       restore: { cycles: 40, source: `10 csrw of the vs* CSRs ${NO_COUNT}` },
     },
+  ],
+  // sstatus.FS governs f0–f31 and fcsr, sstatus.VS the vector registers and vector CSRs: each
+  // Off (instructions trap), Initial, Clean or Dirty — the hardware's own record of a write.
+  units: [
+    { name: 'f', classes: ['fpr'], control: 'sstatus.FS (Off traps)', dirtyState: 'sstatus.FS = Dirty', source: 'RISC-V privileged spec §3.1.6.6 "Extension Context Status in mstatus Register" (FS), sstatus a view of it (§4.1.1)' },
+    { name: 'v', classes: ['vreg', 'vcsr'], control: 'sstatus.VS (Off traps)', dirtyState: 'sstatus.VS = Dirty', source: 'RISC-V privileged spec §3.1.6.6 (VS, with the V extension); V spec §3.2: vl, vtype, vstart, vcsr are part of the vector state VS tracks' },
   ],
   entry: {
     decrementer: { saves: 'full', runsSoftirqs: true, source: `supervisor timer interrupt taken in HS-mode for the guest's deadline, injected as VSTIP; ${FULL}; ${SOFTIRQ}` },

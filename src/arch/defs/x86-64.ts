@@ -14,6 +14,7 @@ export const x86_64: ArchSpecInput = {
   name: 'x86-64',
   description: 'x86-64 (Intel Xeon class), System V psABI, XSAVE state',
   abi: 'System V x86-64 psABI §3.2.1 (anchors §7.3)',
+  family: 'x86',
   wordBits: 64,
   clockHz: 2.3e9,
   clockSource: 'TSC of the Xeon (Emerald Rapids class) measured in reference §6.3, 2.3 GHz nominal',
@@ -66,11 +67,12 @@ export const x86_64: ArchSpecInput = {
     },
     {
       name: 'sse',
-      description: 'XMM registers and MXCSR (XSAVE component 1)',
+      description: 'XMM registers and MXCSR (XSAVE component 1); xmm0–15 are the low halves of ymm0–15',
       regs: [...Array.from({ length: 16 }, (_, i) => `xmm${i}`), 'mxcsr'],
       widthBits: 128,
       volatility: 'volatile',
       nonvolatile: ['mxcsr'],
+      aliases: [{ regs: 'xmm0-xmm15', of: 'ymm0-ymm15', bits: [0, 127], source: 'Intel SDM vol. 1 §14.1.1: "the lower 128 bits of a YMM register is aliased to the corresponding XMM register"' }],
       hvUses: false,
       role: 'fp',
       save: { cycles: 42, source: 'half of XSAVE64 x87+SSE, 84 cycles avg (reference §6.3)' },
@@ -78,10 +80,11 @@ export const x86_64: ArchSpecInput = {
     },
     {
       name: 'avx',
-      description: 'upper halves of YMM0–15 (XSAVE component 2)',
-      prefix: 'ymmh',
+      // Its own bits are the upper halves (XSAVE component 2, YMM_Hi128): the low halves are sse's.
+      description: 'YMM0–15: their upper halves (XSAVE component 2); the low halves are xmm0–15',
+      prefix: 'ymm',
       count: 16,
-      widthBits: 128,
+      widthBits: 256,
       volatility: 'volatile',
       hvUses: false,
       role: 'vector',
@@ -89,6 +92,10 @@ export const x86_64: ArchSpecInput = {
       restore: { cycles: 136, source: 'XRSTOR64 full (204) minus FXRSTOR64 (68), reference §6.3' },
     },
   ],
+  // CR0.TS is one bit for all three (Intel SDM vol. 3A §2.5: with TS set, x87, MMX, SSE and AVX
+  // instructions raise #NM), the bit Xen's lazy FPU (4.0–4.10) set at a switch and cleared in
+  // the #NM handler.
+  units: [{ name: 'fpu', classes: ['x87', 'sse', 'avx'], control: 'CR0.TS', source: 'Intel SDM vol. 3A §2.5 CR0.TS, §12.5 / §14.2 #NM for SSE and VEX-encoded instructions; Xen 4.0 stts()/clts()' }],
   entry: {
     decrementer: { saves: 'full', runsSoftirqs: true, source: `local APIC timer; ${FULL}; test_all_events on return` },
     'hv-timer': { saves: 'full', runsSoftirqs: true, source: `Xen s_timer via the APIC timer; ${FULL}` },

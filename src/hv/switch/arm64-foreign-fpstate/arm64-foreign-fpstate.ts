@@ -60,21 +60,24 @@ export interface Arm64Units {
   readonly zeroedByFpsimdLoad: number;
 }
 
+/**
+ * By unit and alias (arch.units, arch.aliasOf), not by name: FPSIMD is every unit with an fp
+ * class; the SVE extension every other unit, trapped apart, that holds a class the FP registers
+ * are bits of (Z over V) or sits in such a unit (P, FFR); what an FPSIMD load zeroes is the
+ * classes the FP registers alias into (the Z bits above V: "the upper bits of the Z register are
+ * set to zero" on a V write, Arm ARM SVE).
+ */
 export const arm64Units = perArch((arch: Arch): Arm64Units => {
-  const units = unitMask(arch);
   let fpsimd = 0;
-  let sve = 0;
-  let zeroed = 0;
-  for (const c of arch.classes) {
-    const bit = 1 << c.index;
-    if (!(units & bit)) continue;
-    if (c.role === 'fp') fpsimd |= bit;
-    else {
-      sve |= bit;
-      if (c.name === 'sve') zeroed |= bit;
-    }
+  let under = 0; // classes the FP classes' registers are bits of
+  for (const u of arch.units) {
+    if (!arch.classes.some((c) => (u.mask >>> c.index) & 1 && c.role === 'fp')) continue;
+    fpsimd |= u.mask;
+    for (const c of arch.classes) if ((u.mask >>> c.index) & 1) under |= arch.aliasOf[c.index];
   }
-  return { fpsimd, sve, zeroedByFpsimdLoad: zeroed };
+  let sve = 0;
+  for (const u of arch.units) if (!(u.mask & fpsimd) && u.mask & under) sve |= u.mask;
+  return { fpsimd, sve, zeroedByFpsimdLoad: under & sve };
 });
 
 /** TIF_SVE: the vcpu has SVE state (it took the SVE access trap and wrote an SVE register). */
@@ -117,8 +120,10 @@ export const arm64ForeignFpstate: SwitchDesign = {
   // A Linux scheme placed in Xen's today's interface (context_saved() in the default tail).
   contracts: ['2006-01-07'],
   supports(arch) {
-    if (arch.name !== 'arm64') return `an arm64 design (TIF_FOREIGN_FPSTATE, fpsimd_last_state and the CPACR_EL1.ZEN trap for SVE); on ${arch.name} the same owner/last-cpu check is linux-x86-deferred`;
-    if (!arm64Units(arch).fpsimd) return `${arch.name} has no FP/SIMD class the hypervisor leaves alone`;
+    // What it needs, not arm64 by name: an FP unit and, trapped apart, an extension of its registers.
+    const u = arm64Units(arch);
+    if (!u.fpsimd) return `${arch.name} has no FP/SIMD class the hypervisor leaves alone`;
+    if (!u.sve) return `it needs an extension of the FP registers trapped apart from them (arm64 SVE: Z over V, CPACR_EL1.ZEN); ${arch.name} has none (units and aliases) — there the same owner/last-cpu check is linux-x86-deferred`;
     return true;
   },
   entrySaves: (arch) => arch.hvRegs,

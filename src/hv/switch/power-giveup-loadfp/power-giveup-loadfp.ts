@@ -62,17 +62,24 @@ export interface PowerFacilities {
   readonly spr: number;
 }
 
+/**
+ * By unit (arch.units), so that a facility is every class its MSR bit covers: a unit with an fp
+ * class is MSR[FP]'s (on POWER9 the FPRs, FPSCR and the rest of vs0–vs31), the others MSR[VEC]'s;
+ * a class named vrsave is an SPR whatever unit it is in.
+ */
 export const powerFacilities = perArch((arch: Arch): PowerFacilities => {
-  const units = unitMask(arch);
   let fp = 0;
   let vec = 0;
   let spr = 0;
-  for (const c of arch.classes) {
-    const bit = 1 << c.index;
-    if (!(units & bit)) continue;
-    if (c.name === 'vrsave') spr |= bit;
-    else if (c.role === 'fp') fp |= bit;
-    else vec |= bit;
+  for (const u of arch.units) {
+    let m = u.mask;
+    for (const c of arch.classes) {
+      if (!((m >>> c.index) & 1) || c.name !== 'vrsave') continue;
+      spr |= 1 << c.index;
+      m &= ~(1 << c.index);
+    }
+    if (arch.classes.some((c) => (m >>> c.index) & 1 && c.role === 'fp')) fp |= m;
+    else vec |= m;
   }
   return { fp, vec, spr };
 });

@@ -23,7 +23,13 @@ export const riscvDirtyGated: SwitchDesign = {
   ],
   // A RISC-V scheme placed in Xen's today's interface (context_saved() in the default tail).
   contracts: ['2006-01-07'],
-  supports: (arch) => (arch.name === 'riscv64' ? true : 'a RISC-V design: it needs the FS/VS dirty state of sstatus'),
+  // What it needs is the hardware's record of a write per unit (arch units' dirtyState), not RISC-V by name.
+  supports: (arch) => {
+    const need = 'it saves a unit only when the hardware marked it written (RISC-V sstatus.FS/VS = Dirty)';
+    if (!arch.units.length) return `${need}; ${arch.name} has no FP/vector unit`;
+    const blind = arch.units.filter((u) => !u.dirtyState);
+    return blind.length ? `${need}; on ${arch.name} no dirty state tracks ${blind.map((u) => `${u.name} (${u.control})`).join(', ')} (units[].dirtyState)` : true;
+  },
   entrySaves: (arch) => arch.hvRegs,
   contextSwitch(st, p, prev, next) {
     if (!st.vcpus[prev].isIdle) saveLazyFpu(st, p, prev);

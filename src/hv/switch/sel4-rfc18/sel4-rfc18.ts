@@ -85,6 +85,9 @@ function switchLocalFpuOwner(st: HvState, p: number, v: number): void {
   pc.unitEnabled |= unitMask(st.cfg.arch);
 }
 
+/** The ISA families seL4 runs on (seL4/seL4 src/arch: arm, riscv, x86). */
+const SEL4_FAMILIES: readonly string[] = ['x86', 'arm', 'riscv'];
+
 export const sel4Rfc18: SwitchDesign = {
   name: 'sel4-rfc18',
   summary: 'seL4 14 (RFC-18): no FPU trap; fpuDisabled threads run with the FPU off, others take it over (owner saved, own state loaded) unless they still own it; owner dropped on domain exit',
@@ -97,7 +100,8 @@ export const sel4Rfc18: SwitchDesign = {
   // seL4's scheme placed in Xen's today's interface (context_saved() in the default tail).
   contracts: ['2006-01-07'],
   supports(arch) {
-    if (arch.name.startsWith('ppc')) return 'seL4 has no PowerPC port (its FPU support is x86, Arm and RISC-V)';
+    // Where seL4 has a port, by ISA family (spec.family), not by the architecture's name.
+    if (arch.spec.family && !SEL4_FAMILIES.includes(arch.spec.family)) return `seL4 has no ${arch.spec.family === 'power' ? 'PowerPC/POWER' : arch.spec.family} port (its FPU support is x86, Arm and RISC-V)`;
     return supportsUnits(arch);
   },
   entrySaves: (arch) => arch.hvRegs,
