@@ -2,6 +2,7 @@
 import { InputError } from '../base/index.ts';
 import { compileArch, type Arch } from './arch.ts';
 import { arm64 } from './defs/arm64.ts';
+import { power9 } from './defs/power9.ts';
 import { ppc64 } from './defs/ppc64.ts';
 import { riscv64 } from './defs/riscv64.ts';
 import { x86_64 } from './defs/x86-64.ts';
@@ -12,6 +13,7 @@ export const BUILTIN_ARCH_DATA: Readonly<Record<string, ArchSpecInput>> = {
   'x86-64': x86_64,
   arm64,
   riscv64,
+  power9,
 };
 
 const cache = new Map<string, Arch>();

@@ -102,6 +102,6 @@ describe('power-giveup-loadfp', () => {
   });
 
   it('declines the other architectures, saying why', () => {
-    for (const a of builtinArchNames().filter((n) => n !== 'ppc64')) expect(powerGiveupLoadfp.supports(getArch(a))).toMatch(/PowerPC/);
+    for (const a of builtinArchNames().filter((n) => getArch(n).spec.family !== 'power')) expect(powerGiveupLoadfp.supports(getArch(a))).toMatch(/PowerPC/);
   });
 });
