@@ -10,6 +10,7 @@ import { register as registerHooks } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, type InputIssue } from '../base/index.ts';
+import { importsSha256 } from './design-imports.ts';
 import type { SwitchDesign } from '../hv/index.ts';
 
 const FUNCTIONS_REQUIRED = ['supports', 'entrySaves', 'contextSwitch'] as const;
@@ -68,11 +69,15 @@ async function ensureLoader(): Promise<void> {
   loaderReady = true;
 }
 
-/** A user's design file, loaded: the design, the file's absolute path and its SHA-256 prefix (fileSha256). */
+/**
+ * A user's design file, loaded: the design, the file's absolute path, its SHA-256 prefix
+ * (fileSha256) and, when it imports files of the user's own, one over those (design-imports).
+ */
 export interface LoadedDesignFile {
   design: SwitchDesign;
   path: string;
   sha256: string;
+  importsSha256?: string;
 }
 
 export async function loadDesignFile(file: string, flag = '--design-file'): Promise<SwitchDesign> {
@@ -83,6 +88,7 @@ export async function loadDesignFileHashed(file: string, flag = '--design-file')
   const path = resolve(file);
   if (!existsSync(path)) throw new InputError(flag, [{ where: flag, message: `no such file "${file}"` }]);
   const sha256 = fileSha256(readFileSync(path));
+  const imports = importsSha256(path);
   let mod: Record<string, unknown>;
   try {
     await ensureLoader();
@@ -92,5 +98,5 @@ export async function loadDesignFileHashed(file: string, flag = '--design-file')
   }
   const x = mod.default ?? mod.design;
   if (x === undefined) throw new InputError(file, [{ where: 'export', message: `exports ${Object.keys(mod).join(', ') || 'nothing'}; expected a default export or \`export const design\`` }]);
-  return { design: validateDesign(x, file), path, sha256 };
+  return { design: validateDesign(x, file), path, sha256, ...(imports !== undefined ? { importsSha256: imports } : {}) };
 }

@@ -38,8 +38,12 @@ export async function resolve(specifier, context, nextResolve) {
   if (specifier === 'lazyswitch' || specifier.startsWith('lazyswitch/')) return nextResolve(specifier, { ...context, parentURL: PACKAGE_JSON });
   const r = await nextResolve(specifier, context);
   if (r.url.startsWith('file:') && (r.format === 'commonjs' || r.format === 'commonjs-typescript' || r.format == null)) {
-    const file = fileURLToPath(r.url);
-    if (/\.(m?[jt]s|tsx)$/.test(file) && !/[\\/]node_modules[\\/]/.test(file) && packageType(file) === undefined) return { ...r, format: 'module' };
+    // A file imported from a user's file that tsx took for CommonJS comes back with tsx's own
+    // query (…%3Ftsx-commonjs-export-preparse=1?…) asking its loader to pre-parse CommonJS
+    // exports; as an ES module it needs the plain file URL.
+    const url = r.url.replace(/(%3F|\?)tsx-commonjs-.*$/, '');
+    const file = fileURLToPath(url);
+    if (/\.(m?[jt]s|tsx)$/.test(file) && !/[\\/]node_modules[\\/]/.test(file) && packageType(file) === undefined) return { ...r, url, format: 'module' };
   }
   return r;
 }

@@ -6,11 +6,12 @@
  * hashes so is refused (exit 2), since its replay would not be the run the string records.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { InputError } from '../base/index.ts';
 import { loadArchText, type Arch } from '../arch/index.ts';
 import type { ExploreSpec, UserFiles } from '../explore/index.ts';
 import { fileSha256, loadDesignFileHashed, type LoadedDesignFile } from './design-file.ts';
+import { importsSha256, localImports } from './design-imports.ts';
 
 /** Whether an --arch value names a file rather than a built-in: a .yaml/.yml/.json name, or any path with a slash. */
 export function isArchFile(value: string): boolean {
@@ -35,11 +36,11 @@ export function loadArchFile(value: string, flag = '--arch'): LoadedArchFile {
 }
 
 /** The spec's fields for a loaded design file, and for a loaded architecture file. */
-export const designFileSpec = (d: LoadedDesignFile): Pick<ExploreSpec, 'design' | 'designFile' | 'designSha256'> => ({ design: d.design.name, designFile: d.path, designSha256: d.sha256 });
+export const designFileSpec = (d: LoadedDesignFile): Pick<ExploreSpec, 'design' | 'designFile' | 'designSha256' | 'importsSha256'> => ({ design: d.design.name, designFile: d.path, designSha256: d.sha256, ...(d.importsSha256 !== undefined ? { importsSha256: d.importsSha256 } : {}) });
 export const archFileSpec = (a: LoadedArchFile): Pick<ExploreSpec, 'arch' | 'archFile' | 'archSha256'> => ({ arch: a.arch.name, archFile: a.path, archSha256: a.sha256 });
 
-function changed(key: string, path: string, now: string, then: string): InputError {
-  return new InputError('replay', [{ where: key, message: `"${path}" has changed since the replay string was made: its SHA-256 now begins ${now}, the string records ${then}. Restore the file as it was, or explore again for a new string` }]);
+function changed(key: string, path: string, now: string, then: string, what = 'its SHA-256'): InputError {
+  return new InputError('replay', [{ where: key, message: `"${path}" has changed since the replay string was made: ${what} now begins ${now}, the string records ${then}. Restore the file as it was, or explore again for a new string` }]);
 }
 
 /**
@@ -63,6 +64,11 @@ export async function loadReplayFiles(spec: ExploreSpec): Promise<UserFiles> {
     }
     const now = fileSha256(bytes);
     if (spec.designSha256 !== undefined && now !== spec.designSha256) throw changed('designfile', spec.designFile, now, spec.designSha256);
+    // The files it imports (a string made before importssha256= existed names none: not checked).
+    if (spec.importsSha256 !== undefined) {
+      const imp = importsSha256(spec.designFile) ?? 'nothing (it imports no file of its own now)';
+      if (imp !== spec.importsSha256) throw changed('importssha256', spec.designFile, imp, spec.importsSha256, `the SHA-256 of the files it imports (${localImports(spec.designFile).map((f) => relative(dirname(spec.designFile!), f)).join(', ') || 'none'})`);
+    }
     const d = await loadDesignFileHashed(spec.designFile, 'designfile');
     if (d.design.name !== spec.design) throw new InputError('replay', [{ where: 'designfile', message: `"${spec.designFile}" exports the design "${d.design.name}", the string names design=${spec.design}` }]);
     files.design = d.design;

@@ -52,6 +52,11 @@ export interface ExploreSpec {
   designFile?: string;
   /** The first 16 hex digits of the design file's SHA-256 when the spec was made (a replay string's check that the file is the same). */
   designSha256?: string;
+  /**
+   * The first 16 hex digits of one SHA-256 over the user's own files the design file imports
+   * (cli/design-imports), when it imports any: a replay refuses a design whose helpers changed.
+   */
+  importsSha256?: string;
   /** A user's architecture file (`--arch FILE`): its absolute path; `arch` is then the name the file gives. */
   archFile?: string;
   /** The first 16 hex digits of the architecture file's SHA-256. */

@@ -10,6 +10,9 @@
  * its SHA-256, which `lazyswitch replay` checks before it runs the file again:
  *
  *   … design=my-design arch=my-power … designfile=/home/me/my-design.ts designsha256=0123456789abcdef archfile=/home/me/power.yaml archsha256=… | …
+ *
+ * A design file that imports files of the user's own (`./helpers.ts`) adds importssha256= after
+ * designsha256=: one hash over those files (cli/design-imports), checked likewise.
  */
 import { Checker, type Violation } from '../check/index.ts';
 import { InputError } from '../base/index.ts';
@@ -31,7 +34,7 @@ function decodePath(key: string, v: string): string {
 }
 
 export function specHeader(s: ExploreSpec): string {
-  const files = `${s.designFile !== undefined ? ` designfile=${encodePath(s.designFile)} designsha256=${s.designSha256 ?? ''}` : ''}${s.archFile !== undefined ? ` archfile=${encodePath(s.archFile)} archsha256=${s.archSha256 ?? ''}` : ''}`;
+  const files = `${s.designFile !== undefined ? ` designfile=${encodePath(s.designFile)} designsha256=${s.designSha256 ?? ''}${s.importsSha256 !== undefined ? ` importssha256=${s.importsSha256}` : ''}` : ''}${s.archFile !== undefined ? ` archfile=${encodePath(s.archFile)} archsha256=${s.archSha256 ?? ''}` : ''}`;
   return `${MAGIC} design=${s.design} arch=${s.arch} sched=${s.sched} pcpus=${s.pcpus} domains=${s.domains} control=${s.control ? 1 : 0} ops=${(s.ops ?? GUEST_OPS_DEFAULT).join(',')}${s.ctl ? ` ctl=${s.ctl.join(',')}` : ''}${s.contract && s.contract !== DEFAULT_CONTRACT ? ` contract=${s.contract}` : ''}${files}`;
 }
 
@@ -63,7 +66,11 @@ export function parseReplay(text: string): ParsedReplay {
     if ((kv[file] === undefined) !== (kv[sha] === undefined)) throw bad(`${kv[file] === undefined ? sha : file}= needs ${kv[file] === undefined ? file : sha}= beside it`);
     if (kv[sha] !== undefined && !/^[0-9a-f]{16}$/.test(kv[sha])) throw bad(`${sha}=${kv[sha]} is not 16 hex digits`);
   }
-  if (kv.designfile !== undefined) Object.assign(spec, { designFile: decodePath('designfile', kv.designfile), designSha256: kv.designsha256 });
+  if (kv.importssha256 !== undefined) {
+    if (kv.designfile === undefined) throw bad('importssha256= needs designfile= beside it');
+    if (!/^[0-9a-f]{16}$/.test(kv.importssha256)) throw bad(`importssha256=${kv.importssha256} is not 16 hex digits`);
+  }
+  if (kv.designfile !== undefined) Object.assign(spec, { designFile: decodePath('designfile', kv.designfile), designSha256: kv.designsha256, ...(kv.importssha256 !== undefined ? { importsSha256: kv.importssha256 } : {}) });
   if (kv.archfile !== undefined) Object.assign(spec, { archFile: decodePath('archfile', kv.archfile), archSha256: kv.archsha256 });
   const toks = text.slice(bar + 1).trim().split(/\s+/).filter(Boolean);
   const choices = toks.map((t, i) => parseChoice(t, `choice ${i + 1}`));

@@ -48,6 +48,12 @@ export const design: SwitchDesign = {
 `,
 );
 
+// The same broken design split in two: its switch lives in a helper file of the user's own.
+const SPLIT = join(dir, 'split.ts');
+const HELPER = join(dir, 'split-switch.ts');
+writeFileSync(SPLIT, `import type { SwitchDesign } from 'lazyswitch';\nimport { switchWithoutSave } from './split-switch.js';\nexport const design: SwitchDesign = { name: 'split-never-saves', summary: 'never-saves, its switch in a helper file', cites: ['a deliberately broken user design'], supports: () => true, entrySaves: (arch) => arch.hvRegs, contextSwitch: switchWithoutSave };\n`);
+writeFileSync(HELPER, `import { loadAll, setLoadedAll, writePtbase, HV_OWNER, type HvState } from 'lazyswitch';\nexport function switchWithoutSave(st: HvState, p: number, prev: number, next: number): void {\n  if (!st.vcpus[next].isIdle) loadAll(st, p, next);\n  writePtbase(st, p, st.vcpus[next].isIdle ? HV_OWNER : st.vcpus[next].domain);\n  setLoadedAll(st, p, next);\n}\n`);
+
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SMALL = ['--domains', 'int*2', '--no-control', '--ops', 'hypercall,block', '--no-ratio'];
@@ -116,6 +122,23 @@ describe('user files outside the repository', () => {
     expect(archChanged.err).toMatch(/archfile: ".*power.yaml" has changed since the replay string was made/);
 
     expect(cli('replay', replay).code).toBe(1); // restored: reproduces again
+  });
+
+  it('replay: a design whose switch is in a file it imports records that file too (importssha256=), and a changed helper is refused', () => {
+    const r = cli('explore', '--design-file', SPLIT, ...SMALL, '--json');
+    expect(r.code, r.err).toBe(1);
+    const str: string = JSON.parse(r.out).violations[0].replay;
+    expect(str).toMatch(/ designsha256=[0-9a-f]{16} importssha256=[0-9a-f]{16} /);
+    expect(cli('replay', str).code).toBe(1);
+    const text = readFileSync(HELPER, 'utf8');
+    appendFileSync(HELPER, '// edited\n');
+    const changed = cli('replay', str);
+    writeFileSync(HELPER, text);
+    expect(changed.code).toBe(2);
+    expect(changed.err).toMatch(/importssha256: ".*split\.ts" has changed since the replay string was made: the SHA-256 of the files it imports \(split-switch\.ts\) now begins [0-9a-f]{16}/);
+    expect(changed.err).not.toMatch(/\n\s+at /);
+    // The single-file design's string carries no importssha256=.
+    expect(replay).not.toContain('importssha256=');
   });
 
   it('replay-trace: a real trace through both designs on the user architecture', () => {
