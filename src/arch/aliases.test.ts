@@ -208,4 +208,31 @@ describe('words at the architecture\'s width', () => {
     expect(a32.regWords[r]).toBe(2);
     expect(a32.regBytes[r]).toBe(a64.regBytes[r]);
   });
+
+  it('a register narrower than its class counts its own width: arm64 FPSR and FPCR are 32 bits beside 128-bit V', () => {
+    const a = getArch('arm64');
+    for (const n of ['fpsr', 'fpcr']) {
+      const r = a.regIndex(n);
+      expect([a.regWidth[r], a.regWords[r], a.regBytes[r]], n).toEqual([32, 1, 4]);
+    }
+    expect([a.regWidth[a.regIndex('v0')], a.regWords[a.regIndex('v0')]]).toEqual([128, 2]);
+    // Written as one 128-bit class, as before: each is two words and 16 bytes.
+    const s = clone('arm64');
+    delete cls(s, 'fpsimd').narrower;
+    const wide = compileArch(s, 'wide');
+    expect(wide.words(wide.allRegs) - a.words(a.allRegs)).toBe(2);
+    expect(wide.classes.find((c) => c.name === 'fpsimd')!.bytes - a.classes.find((c) => c.name === 'fpsimd')!.bytes).toBe(2 * 12);
+  });
+
+  it('bad narrower registers: each issue once, naming the field', () => {
+    const s = clone('arm64');
+    cls(s, 'fpsimd').narrower = [{ regs: 'fpsr, x0', widthBits: 32 }, { regs: 'fpcr', widthBits: 128 }];
+    expect(issues(s)).toEqual([
+      'classes[2].narrower[0].regs: "x0" is not a register of class "fpsimd"',
+      'classes[2].narrower[1].widthBits: 128 is not narrower than the class (128 bits, widthBits)',
+    ]);
+    const t = clone('arm64');
+    cls(t, 'fpsimd').narrower = [{ regs: 'v3', widthBits: 64 }];
+    expect(issues(t)).toEqual(['classes[2].aliases[0].regs: v3 is 64 bits (narrower), not the 128 of its class: an alias is a whole register of widthBits']);
+  });
 });

@@ -157,7 +157,8 @@ interface Declared {
   readonly name: string;
   /** Its class index. */
   readonly ci: number;
-  readonly width: number;
+  /** Bits: the class's widthBits, or less where the class says so (RegClass.narrower). */
+  width: number;
   /** The declared register it is bits of (Alias), or -1; its first bit there. */
   parent: number;
   lo: number;
@@ -205,6 +206,7 @@ function planSlots(spec: ArchSpecData, source: string, decl: Declared[], declInd
       if (hi - lo + 1 !== c.widthBits) return void issues.push({ where: `${where}.bits`, message: `[${lo}, ${hi}] is ${hi - lo + 1} bits but "${c.name}" registers are ${c.widthBits} (widthBits)` });
       for (let i = 0; i < mine.length; i++) {
         const d = decl[mine[i]];
+        if (d.width !== c.widthBits) return void issues.push({ where: `${where}.regs`, message: `${d.name} is ${d.width} bits (narrower), not the ${c.widthBits} of its class: an alias is a whole register of widthBits` });
         const w = decl[theirs[i]].width;
         if (hi >= w) return void issues.push({ where: `${where}.bits`, message: `bit ${hi} is past the end of ${decl[theirs[i]].name} (${w} bits)` });
         if (d.parent >= 0) return void issues.push({ where: `${where}.regs`, message: `${d.name} is already an alias of ${decl[d.parent].name}` });
@@ -337,6 +339,21 @@ function build(spec: ArchSpecData, source: string): Arch {
       else declIndex.set(n, decl.length);
       decl.push({ name: n, ci, width: c.widthBits, parent: -1, lo: 0 });
     }
+  });
+  if (issues.length) throw new InputError(source, issues);
+  // Registers narrower than their class (arm64's 32-bit FPSR and FPCR beside 128-bit V).
+  spec.classes.forEach((c, ci) => {
+    (c.narrower ?? []).forEach((n, k) => {
+      const where = `classes[${ci}].narrower[${k}]`;
+      if (n.widthBits >= c.widthBits) return void issues.push({ where: `${where}.widthBits`, message: `${n.widthBits} is not narrower than the class (${c.widthBits} bits, widthBits)` });
+      const names = new Set(c.regs ?? Array.from({ length: c.count! }, (_, i) => `${c.prefix}${i}`));
+      const regs = n.regs.split(',').map((x) => x.trim());
+      for (const r of regs) {
+        if (!names.has(r)) return void issues.push({ where: `${where}.regs`, message: `"${r}" is not a register of class "${c.name}"` });
+        const d = decl[declIndex.get(r)!];
+        d.width = n.widthBits;
+      }
+    });
   });
   const seen = new Set<string>();
   spec.classes.forEach((c, ci) => {

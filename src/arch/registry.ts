@@ -2,6 +2,7 @@
 import { InputError } from '../base/index.ts';
 import { compileArch, type Arch } from './arch.ts';
 import { arm64 } from './defs/arm64.ts';
+import { loongarch64 } from './defs/loongarch64.ts';
 import { power9 } from './defs/power9.ts';
 import { ppc64 } from './defs/ppc64.ts';
 import { riscv64 } from './defs/riscv64.ts';
@@ -14,6 +15,7 @@ export const BUILTIN_ARCH_DATA: Readonly<Record<string, ArchSpecInput>> = {
   arm64,
   riscv64,
   power9,
+  loongarch64,
 };
 
 const cache = new Map<string, Arch>();

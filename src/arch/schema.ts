@@ -83,6 +83,22 @@ export const RegClass = z
     nonvolatile: z.array(Selector).optional(),
     volatile: z.array(Selector).optional(),
     reserved: z.array(Selector).optional(),
+    /**
+     * Registers of this class narrower than widthBits (arm64's 32-bit FPSR and FPCR beside the
+     * 128-bit V registers): "fpsr, fpcr" by name, comma-separated. Their words and bytes count
+     * their own width.
+     */
+    narrower: z
+      .array(
+        z
+          .object({
+            regs: z.string().min(1).describe('register names of this class, comma-separated, e.g. "fpsr, fpcr"'),
+            widthBits: z.number().int().positive().describe('their width in bits'),
+          })
+          .strict(),
+      )
+      .min(1)
+      .optional(),
     /** Registers of this class that are bits of another class's registers (Alias). */
     aliases: z.array(Alias).min(1).optional(),
     /**

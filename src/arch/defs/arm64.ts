@@ -73,6 +73,9 @@ export const arm64: ArchSpecInput = {
       aliases: [{ regs: 'v0-v31', of: 'z0-z31', bits: [0, 127], source: 'Arm ARM DDI 0487 B1.2.2 / SVE supplement: V0–V31 are bits [127:0] of Z0–Z31' }],
       // FPSR "is not preserved"; FPCR fields are "global", changed only by specific support functions.
       reserved: ['fpcr'],
+      // FPSR and FPCR are 32-bit system registers (Arm ARM C5.2.7/C5.2.8), stored as two __u32
+      // beside vregs[32] in Linux's user_fpsimd_state.
+      narrower: [{ regs: 'fpsr, fpcr', widthBits: 32 }],
       hvUses: false,
       role: 'fp',
       save: { cycles: 60, source: 'half of seL4 RFC-18 "Basic save + restore overhead seems to be about 120 cycles", Cortex-A35, sel4bench platform-timer cycles, not CPU cycles (anchors §2.2, §4.3)' },

@@ -1,5 +1,5 @@
 /**
- * The arm64 and riscv64 built-ins: they compile, their volatility follows the ABI text (AAPCS64,
+ * The arm64, riscv64 and loongarch64 built-ins: they compile, their volatility follows the ABI text (AAPCS64,
  * anchors §7.2; RISC-V psABI, §7.4), every entry path saves every GPR, and the CLI runs every
  * design that accepts them with no violations (a child process, like test/e2e/cli.test.ts).
  */
@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { getArch, NONVOLATILE, RESERVED, VOLATILE } from '../index.ts';
 
 const BIN = new URL('../../../bin/lazyswitch.mjs', import.meta.url).pathname;
-const NEW = ['arm64', 'riscv64'];
+const NEW = ['arm64', 'riscv64', 'loongarch64'];
 
 function cli(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
@@ -20,7 +20,7 @@ function vol(arch: string, reg: string): number {
   return a.regVolatility[a.regIndex(reg)];
 }
 
-describe('arm64 and riscv64 built-ins', () => {
+describe('arm64, riscv64 and loongarch64 built-ins', () => {
   for (const name of NEW) {
     it(`${name} compiles through getArch, with a source on every figure`, () => {
       const a = getArch(name);
@@ -99,7 +99,7 @@ describe('C frames of the hypervisor (schema cframes)', () => {
   });
 });
 
-describe('lazyswitch run --arch arm64 / riscv64 (CLI)', () => {
+describe('lazyswitch run --arch arm64 / riscv64 / loongarch64 (CLI)', () => {
   const list = cli('list', '--json');
   const designs: { name: string; archs: string[] }[] = JSON.parse(list.out).designs;
 

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { compileArch, getArch, NONVOLATILE, RESERVED, VOLATILE, type ArchSpecInput } from '../index.ts';
 import { power9 } from './power9.ts';
-import { getDesign, getScheduler, DESIGNS, writtenFor } from '../../hv/index.ts';
+import { getDesign, getScheduler } from '../../hv/index.ts';
+import { everyAcceptingDesignKeepsEveryInvariant } from './ports.case.ts';
 import { powerFacilities } from '../../hv/switch/power-giveup-loadfp/power-giveup-loadfp.ts';
 import { runOne } from '../../sim/index.ts';
 import { parseDomains } from '../../scenario/index.ts';
@@ -89,15 +90,6 @@ describe('power9: the designs', () => {
   });
 
   it('every design that accepts it keeps every invariant under its contracts, control operations on', () => {
-    const supporting = DESIGNS.filter((d) => !d.broken && d.supports(a) === true);
-    expect(supporting.map((d) => d.name)).toEqual(expect.arrayContaining(['eager', 'xen-x86-lazy', 'xen-x86-lazy-fpu', 'power-giveup-loadfp', 'per-vcpu-stack']));
-    for (const d of supporting) {
-      for (const contract of writtenFor(d)) {
-        const controlHz = contract === '2006-01-07' ? 2000 : 0; // the older contracts move vcpus only while paused
-        const r = runOne({ arch: a, design: d, sched: getScheduler('credit'), pcpus: 4, domains: parseDomains('int*2,fp*2,vector*2,io*2'), seconds: 0.1, seed: 11, checker: true, controlHz, contract });
-        expect(r.violations, `${d.name} under ${contract}`).toEqual([]);
-        expect(r.metrics.switches).toBeGreaterThan(50);
-      }
-    }
+    everyAcceptingDesignKeepsEveryInvariant(a, ['eager', 'xen-x86-lazy', 'xen-x86-lazy-fpu', 'power-giveup-loadfp', 'per-vcpu-stack']);
   });
 });

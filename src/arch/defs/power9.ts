@@ -27,6 +27,7 @@
  * Unmeasured figures are marked [estimate], [inferred] or [recalled].
  */
 import type { ArchSpecInput } from '../schema.ts';
+import { ppc64 } from './ppc64.ts';
 
 const NO_COUNT = '[estimate] no published POWER9 cycle count found';
 const FULL = 'every GPR, CR, LR, CTR, XER into pt_regs (Linux ≥ 5.14: "remove partial register save logic", 8dc7f0229b78)';
@@ -41,45 +42,9 @@ export const power9: ArchSpecInput = {
   clockHz: 3.2e9,
   clockSource: '[recalled] POWER9 Sforza (Talos II, Blackbird) 8–22 cores at 2.75–3.8 GHz; 3.2 GHz a mid value, no machine measured',
   classes: [
-    {
-      name: 'gpr',
-      description: 'general-purpose registers',
-      prefix: 'r',
-      count: 32,
-      widthBits: 64,
-      volatility: 'volatile',
-      nonvolatile: ['r1', 'r2', 'r14-r31'],
-      // ELFv2: r13 "thread pointer" (the PACA in the Linux kernel): not for the caller/callee split.
-      reserved: ['r13'],
-      hvUses: true,
-      role: 'int',
-      save: { cycles: 32, source: `32 std into pt_regs, about one per cycle ${NO_COUNT}` },
-      restore: { cycles: 32, source: `32 ld, about one per cycle ${NO_COUNT}` },
-    },
-    {
-      name: 'cr',
-      description: 'condition register fields CR0–CR7 (saved and restored as one 32-bit CR)',
-      prefix: 'cr',
-      count: 8,
-      widthBits: 4,
-      volatility: 'volatile',
-      nonvolatile: ['cr2-cr4'],
-      hvUses: true,
-      role: 'int',
-      save: { cycles: 2, source: `one mfcr ${NO_COUNT}` },
-      restore: { cycles: 2, source: `one mtcrf ${NO_COUNT}` },
-    },
-    {
-      name: 'spr',
-      description: 'link, count and fixed-point exception registers',
-      regs: ['lr', 'ctr', 'xer'],
-      widthBits: 64,
-      volatility: 'volatile',
-      hvUses: true,
-      role: 'int',
-      save: { cycles: 9, source: `3 mfspr ${NO_COUNT}` },
-      restore: { cycles: 15, source: `3 mtspr; "SPR writes are slow" (commit 152d523e6307, anchors §2.3) ${NO_COUNT}` },
-    },
+    // ELFv2's integer registers, as on ppc64 (the same volatility; the PPC970 cost estimates
+    // carried over, no POWER9 count being published either).
+    ...ppc64.classes.filter((c) => c.name === 'gpr' || c.name === 'cr' || c.name === 'spr'),
     {
       name: 'fpr',
       description: 'floating-point registers (doubleword 0 of vs0–vs31) and FPSCR',
@@ -160,25 +125,10 @@ export const power9: ArchSpecInput = {
     ipi: { saves: 'full', runsSoftirqs: true, source: `msgsnd doorbell (0xe80 hypervisor doorbell) or a XIVE IPI; ${FULL}; ${SOFTIRQ}` },
     'program-check': { saves: 'full', runsSoftirqs: true, source: `program interrupt (0x700) or hypervisor emulation assistance (0xe40); ${FULL}; ${SOFTIRQ}` },
   },
-  // The hypervisor's C code between entry and the switch, as on ppc64 (GCC allocates
-  // nonvolatile GPRs from r31 downwards and saves those it uses in its prologue, ELFv2 §2.2.2).
-  // The call chains follow the 2005 port's names [inferred]; the counts are [estimate]s for -O2.
-  cframes: {
-    allocation: ['r31-r14'],
-    functions: { do_hcall: 5, do_sched_op: 3, do_timer: 4, do_dec: 2, do_external_irq: 4, smp_message_recv: 2, program_exception: 6, do_softirq: 3, schedule: 8, context_switch: 6, idle_loop: 3 },
-    chains: {
-      hypercall: ['do_hcall', 'do_sched_op'],
-      'hv-timer': ['do_timer'],
-      decrementer: ['do_dec'],
-      external: ['do_external_irq'],
-      ipi: ['smp_message_recv'],
-      'program-check': ['program_exception'],
-    },
-    softirq: ['do_softirq', 'schedule'],
-    switch: ['context_switch'],
-    idle: ['idle_loop'],
-    source: 'call chains [inferred] after xen/arch/powerpc (2005) exceptions.c and hcalls.c; nonvolatile counts [estimate] for GCC -O2',
-  },
+  // The hypervisor's C code between entry and the switch, as on ppc64: GCC allocates nonvolatile
+  // GPRs from r31 downwards and saves those it uses in its prologue (ELFv2 §2.2.2); the call
+  // chains follow the 2005 port's names [inferred].
+  cframes: ppc64.cframes,
   addressSpace: {
     // Radix: a partition is its LPID (partition table entry) and a process its PID; switching
     // is mtspr LPIDR, LPCR, PID with isync, no flush (translations are tagged).

@@ -3,7 +3,8 @@
  * tested the architecture's name (computed before issue 20 made them test what they need).
  * Deciding by need must leave every built-in answer as it was; and a user's POWER file, ppc64
  * under another name, is now accepted by the PowerPC designs exactly as ppc64 is. power9 (a later
- * built-in) takes every design but the volatile-only PowerPC ones, riscv-dirty-gated, arm64's and seL4's.
+ * built-in) takes every design but the volatile-only PowerPC ones, riscv-dirty-gated, arm64's and seL4's;
+ * loongarch64 (LSX/LASX over the FPRs, each its own EUEN bit) arm64-foreign-fpstate too.
  */
 import { describe, expect, it } from 'vitest';
 import { DESIGNS } from './registry.ts';
@@ -11,23 +12,23 @@ import { builtinArchNames, compileArch, getArch } from '../../arch/index.ts';
 import { ppc64 } from '../../arch/defs/ppc64.ts';
 
 const TODAY: Record<string, string> = {
-  eager: 'ppc64 x86-64 arm64 riscv64 power9',
-  'xen-x86-lazy': 'ppc64 x86-64 arm64 riscv64 power9',
+  eager: 'ppc64 x86-64 arm64 riscv64 power9 loongarch64',
+  'xen-x86-lazy': 'ppc64 x86-64 arm64 riscv64 power9 loongarch64',
   'ppc-full-save-on-sched-paths': 'ppc64',
   'ppc-asm-exit-switch': 'ppc64',
-  'per-vcpu-stack': 'ppc64 x86-64 arm64 riscv64 power9',
-  'per-vcpu-stack-volatile-entry': 'ppc64 x86-64 arm64 riscv64 power9',
+  'per-vcpu-stack': 'ppc64 x86-64 arm64 riscv64 power9 loongarch64',
+  'per-vcpu-stack-volatile-entry': 'ppc64 x86-64 arm64 riscv64 power9 loongarch64',
   'ppc-switch-in-routine': 'ppc64',
   'ppc-naive-volatile': 'ppc64',
-  'fpu-eager': 'ppc64 x86-64 arm64 riscv64 power9',
-  'xen-x86-lazy-fpu': 'ppc64 x86-64 arm64 riscv64 power9',
-  'linux-x86-deferred': 'ppc64 x86-64 arm64 riscv64 power9',
+  'fpu-eager': 'ppc64 x86-64 arm64 riscv64 power9 loongarch64',
+  'xen-x86-lazy-fpu': 'ppc64 x86-64 arm64 riscv64 power9 loongarch64',
+  'linux-x86-deferred': 'ppc64 x86-64 arm64 riscv64 power9 loongarch64',
   'riscv-dirty-gated': 'riscv64',
-  'xen-x86-lazy-2005': 'ppc64 x86-64 arm64 riscv64 power9',
-  'arm64-foreign-fpstate': 'arm64',
+  'xen-x86-lazy-2005': 'ppc64 x86-64 arm64 riscv64 power9 loongarch64',
+  'arm64-foreign-fpstate': 'arm64 loongarch64',
   'power-giveup-loadfp': 'ppc64 power9',
   'sel4-rfc18': 'x86-64 arm64 riscv64',
-  adaptive: 'ppc64 x86-64 arm64 riscv64 power9',
+  adaptive: 'ppc64 x86-64 arm64 riscv64 power9 loongarch64',
 };
 
 const PPC_DESIGNS = ['ppc-full-save-on-sched-paths', 'ppc-asm-exit-switch', 'ppc-switch-in-routine', 'ppc-naive-volatile', 'power-giveup-loadfp'];
