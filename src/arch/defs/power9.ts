@@ -86,19 +86,9 @@ export const power9: ArchSpecInput = {
       save: { cycles: 45, source: `32 stvx + mfvscr (save_altivec, vector.S) ${NO_COUNT}` },
       restore: { cycles: 45, source: `32 lvx + mtvscr (load_up_altivec) ${NO_COUNT}` },
     },
-    {
-      name: 'vrsave',
-      // Linux moves it in save_sprs()/restore_sprs() at every __switch_to (process.c), not with
-      // MSR[VEC]; the PowerPC designs here treat a class named vrsave as that SPR.
-      description: 'VRSAVE: reserved by ELFv2, still switched per task',
-      regs: ['vrsave'],
-      widthBits: 32,
-      volatility: 'reserved',
-      hvUses: false,
-      role: 'vector',
-      save: { cycles: 3, source: `one mfspr ${NO_COUNT}` },
-      restore: { cycles: 5, source: `one mtspr ${NO_COUNT}` },
-    },
+    // VRSAVE as ppc64 has it: Linux moves it in save_sprs()/restore_sprs() at every __switch_to
+    // (process.c), not with MSR[VEC]; the PowerPC designs here treat a class named vrsave as that SPR.
+    ...ppc64.classes.filter((c) => c.name === 'vrsave'),
     {
       name: 'sysreg',
       description: 'guest SPRs KVM-HV moves per vcpu on POWER9 (store_spr_state/load_spr_state and the MMU switch)',
