@@ -26,6 +26,12 @@ export interface CheckerOptions {
    * is a `liveness` violation. Default 5, Xen's watchdog (x86 nmi.c opt_watchdog_timeout).
    */
   watchdogSeconds?: number;
+  /**
+   * After every step, rebuild the checker's view of every pcpu from scratch and throw if the
+   * incrementally kept one differs: a write to another pcpu's state that did not go through
+   * onTouch (HvObserver's contract). For tests; costs the full scan the view saves.
+   */
+  crossCheck?: boolean;
 }
 
 /** The phases in which a pcpu spins, IRQs on, for something another pcpu must do. */
@@ -98,10 +104,116 @@ export class Checker implements HvObserver {
   private waitPhase: Int32Array = new Int32Array(0);
   private waitSince: Float64Array = new Float64Array(0);
   private waitReported: Uint8Array = new Uint8Array(0);
+  /** How many pcpus have waitPhase !== NONE (recounted whenever liveness() runs). */
+  private waitPhaseN = 0;
+  /**
+   * The pcpus as the checker last saw them, kept up to date for the pcpus a step touched
+   * (onTouch) and no others, so that a step's judgement costs what the step changed, not P × C
+   * (issue 15 §2). Per pcpu p: curOf[p] the guest vcpu current there (NONE: idle); heldOf[p·C ..
+   * p·C + heldN[p]) the distinct guest vcpus whose state it holds in some class; suspect7[p] set
+   * when one of those breaks invariant 7 as p stands; waiting[p] set in a wait phase. Per vcpu:
+   * on how many pcpus it is current (curCount) and held (heldCount). multiCur / multiHeld count
+   * the vcpus with two or more — invariants 1 and 5 broken — and suspect7N, waitingN the flags.
+   * When all four are zero the full scans below would report nothing and are skipped; when one is
+   * not, the scans run as before, so every violation, its order and its message stay the same.
+   */
+  private touched: Uint8Array = new Uint8Array(0);
+  private touchedList: Int32Array = new Int32Array(0);
+  private touchedN = 0;
+  private curOf: Int32Array = new Int32Array(0);
+  private curCount: Int32Array = new Int32Array(0);
+  private multiCur = 0;
+  private heldOf: Int32Array = new Int32Array(0);
+  private heldN: Int32Array = new Int32Array(0);
+  private heldCount: Int32Array = new Int32Array(0);
+  private multiHeld = 0;
+  private suspect7: Uint8Array = new Uint8Array(0);
+  private suspect7N = 0;
+  private waiting: Uint8Array = new Uint8Array(0);
+  private waitingN = 0;
+  private classes = 0;
+  /** Check the incremental view against a full rebuild after every step (tests: a write that bypasses onTouch is found). */
+  private readonly crossCheck: boolean;
 
   constructor(o: CheckerOptions = {}) {
     this.keep = o.keep ?? 100;
     this.watchdogSeconds = o.watchdogSeconds ?? 5;
+    this.crossCheck = o.crossCheck ?? false;
+  }
+
+  onTouch(_st: HvState, p: number): void {
+    if (this.touched[p]) return;
+    this.touched[p] = 1;
+    this.touchedList[this.touchedN++] = p;
+  }
+
+  /**
+   * Bring pcpu p's entry of the incremental view up to date with its state now. Invariant 7's
+   * conditions are the ones held() reports on, evaluated for p's guest vcpus.
+   */
+  private refresh(st: HvState, p: number): void {
+    const P = st.pcpus.length;
+    const pc = st.pcpus[p];
+    const cur = pc.current !== pc.idle ? pc.current : NONE;
+    const was = this.curOf[p];
+    if (cur !== was) {
+      if (was !== NONE && --this.curCount[was] === 1) this.multiCur--;
+      if (cur !== NONE && ++this.curCount[cur] === 2) this.multiCur++;
+      this.curOf[p] = cur;
+    }
+    const C = this.classes;
+    const base = p * C;
+    const held = this.heldOf;
+    for (let i = 0; i < this.heldN[p]; i++) if (--this.heldCount[held[base + i]] === 1) this.multiHeld--;
+    let n = 0;
+    let bad = false;
+    const l = pc.loaded;
+    const offlineIdle = !pc.online && pc.phase === PHASE.IDLE && !pc.ipis.length && !pc.deferredAcks.length;
+    const mixed = pc.current !== pc.idle && (pc.phase === PHASE.GUEST || pc.phase === PHASE.SOFTIRQ);
+    for (let c = 0; c < l.length; c++) {
+      const v = l[c];
+      if (v < P) continue; // idle vcpus (0..P-1) and NONE hold no guest state
+      let dup = false;
+      for (let i = 0; i < n; i++) if (held[base + i] === v) dup = true;
+      if (dup) continue;
+      held[base + n++] = v;
+      if (++this.heldCount[v] === 2) this.multiHeld++;
+      if (offlineIdle || (mixed && v !== pc.current)) bad = true;
+    }
+    this.heldN[p] = n;
+    if (bad !== (this.suspect7[p] === 1)) {
+      this.suspect7[p] = bad ? 1 : 0;
+      this.suspect7N += bad ? 1 : -1;
+    }
+    const w = isWait(pc.phase);
+    if (w !== (this.waiting[p] === 1)) {
+      this.waiting[p] = w ? 1 : 0;
+      this.waitingN += w ? 1 : -1;
+    }
+  }
+
+  /** crossCheck: the incremental view equals one built from scratch. */
+  private verifyView(st: HvState): void {
+    const fresh = new Checker();
+    fresh.prime(st);
+    fresh.touchAll(st);
+    const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (x: number, i: number) => x === b[i]);
+    const sets = (c: Checker, p: number) => Array.from(c.heldOf.subarray(p * c.classes, p * c.classes + c.heldN[p])).sort((x, y) => x - y).join(',');
+    for (let p = 0; p < st.pcpus.length; p++) {
+      if (this.curOf[p] !== fresh.curOf[p] || sets(this, p) !== sets(fresh, p) || this.suspect7[p] !== fresh.suspect7[p] || this.waiting[p] !== fresh.waiting[p]) {
+        throw new Error(`checker cross-check, step ${st.step}: pcpu ${p}'s state changed without onTouch (current ${this.curOf[p]} / ${fresh.curOf[p]}, held ${sets(this, p)} / ${sets(fresh, p)}, inv7 ${this.suspect7[p]} / ${fresh.suspect7[p]}, wait ${this.waiting[p]} / ${fresh.waiting[p]})`);
+      }
+    }
+    if (!same(this.curCount, fresh.curCount) || !same(this.heldCount, fresh.heldCount) || this.multiCur !== fresh.multiCur || this.multiHeld !== fresh.multiHeld || this.suspect7N !== fresh.suspect7N || this.waitingN !== fresh.waitingN) {
+      throw new Error(`checker cross-check, step ${st.step}: the per-vcpu counts drifted from the pcpus' state`);
+    }
+  }
+
+  /** Refresh every pcpu's entry (prime, and crossCheck's rebuild). */
+  private touchAll(st: HvState): void {
+    for (let p = 0; p < st.pcpus.length; p++) this.refresh(st, p);
+    this.touchedN = 0;
+    this.touched.fill(0);
   }
 
   /**
@@ -313,10 +425,12 @@ export class Checker implements HvObserver {
       const pc = st.pcpus[p];
       const ph = pc.phase;
       if (!isWait(ph)) {
+        if (this.waitPhase[p] !== NONE) this.waitPhaseN--;
         this.waitPhase[p] = NONE;
         continue;
       }
       if (this.waitPhase[p] !== ph) {
+        if (this.waitPhase[p] === NONE) this.waitPhaseN++;
         this.waitPhase[p] = ph;
         this.waitSince[p] = pc.clock;
         this.waitReported[p] = 0;
@@ -360,11 +474,36 @@ export class Checker implements HvObserver {
     this.waitPhase = new Int32Array(P);
     this.waitSince = new Float64Array(P);
     this.waitReported = new Uint8Array(P);
+    this.waitPhaseN = 0;
     for (let p = 0; p < P; p++) {
       const pc = st.pcpus[p];
       this.waitPhase[p] = isWait(pc.phase) ? pc.phase : NONE;
       this.waitSince[p] = pc.clock;
+      if (this.waitPhase[p] !== NONE) this.waitPhaseN++;
     }
+    // The incremental view, built from this state: every pcpu refreshed once.
+    const C = st.pcpus[0].loaded.length;
+    if (this.touched.length !== P || this.curCount.length !== V || this.classes !== C) {
+      this.touched = new Uint8Array(P);
+      this.touchedList = new Int32Array(P);
+      this.curOf = new Int32Array(P);
+      this.heldOf = new Int32Array(P * C);
+      this.heldN = new Int32Array(P);
+      this.suspect7 = new Uint8Array(P);
+      this.waiting = new Uint8Array(P);
+      this.curCount = new Int32Array(V);
+      this.heldCount = new Int32Array(V);
+      this.classes = C;
+    } else {
+      this.heldN.fill(0);
+      this.suspect7.fill(0);
+      this.waiting.fill(0);
+      this.curCount.fill(0);
+      this.heldCount.fill(0);
+    }
+    this.curOf.fill(NONE);
+    this.multiCur = this.multiHeld = this.suspect7N = this.waitingN = 0;
+    this.touchAll(st);
   }
 
   /** Invariants 5 and 7 for guest vcpu v, whose state pcpu p holds (in some class) after this step; `e2` stamps this step's holders. */
@@ -424,15 +563,31 @@ export class Checker implements HvObserver {
         this.inv4Watch[this.inv4N++] = v;
       }
     }
+    for (let i = 0; i < this.touchedN; i++) {
+      const p = this.touchedList[i];
+      this.touched[p] = 0;
+      this.refresh(st, p);
+    }
+    this.touchedN = 0;
+    if (this.crossCheck) this.verifyView(st);
+    // Nothing current or held twice, no pcpu in breach of invariant 7: the scans would find nothing.
+    if (this.multiCur || this.multiHeld || this.suspect7N) this.scanPcpus(st);
+    // Most steps nobody waits, or waited after the last one: nothing to judge.
+    if (this.waitingN || this.waitPhaseN) {
+      let now = 0;
+      for (let p = 0; p < P; p++) if (st.pcpus[p].clock > now) now = st.pcpus[p].clock;
+      this.liveness(st, now);
+    }
+  }
+
+  /** Invariants 1, 5 and 7 over every pcpu, in pcpu order (run when the incremental view says one may be broken). */
+  private scanPcpus(st: HvState): void {
+    const P = st.pcpus.length;
     const e1 = ++this.epoch;
     const e2 = ++this.epoch;
-    let now = 0;
-    let waits = false;
     for (let p = 0; p < P; p++) {
       const pc = st.pcpus[p];
       const cur = pc.current;
-      if (pc.clock > now) now = pc.clock;
-      if (this.waitPhase[p] !== NONE || isWait(pc.phase)) waits = true;
       // Invariant 1: no guest vcpu is current on two pcpus.
       if (cur !== pc.idle) {
         if (this.stamp[cur] === e1) this.report(st, 'inv1', p, cur, null, `${st.vcpus[cur].name} is current on pcpu ${p} and on pcpu ${this.stampOwner[cur]}`);
@@ -453,7 +608,5 @@ export class Checker implements HvObserver {
         this.held(st, p, v, e2);
       }
     }
-    // Most steps nobody waits, or waited after the last one: nothing to judge.
-    if (waits) this.liveness(st, now);
   }
 }

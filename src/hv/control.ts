@@ -54,6 +54,7 @@ function hotplug(st: HvState, r: number, k: number): boolean {
   const pk = st.pcpus[k];
   if (!pk.online) {
     pk.online = true;
+    st.cfg.observer?.onTouch?.(st, k);
     return false;
   }
   if (k === r || st.pcpus.filter((pc) => pc.online).length < 2) return false;
@@ -83,6 +84,7 @@ function hotplug(st: HvState, r: number, k: number): boolean {
  */
 export function takeCpuDown(st: HvState, k: number, on: number = k): void {
   st.pcpus[k].online = false;
+  st.cfg.observer?.onTouch?.(st, k);
   for (const vc of st.vcpus) {
     if (vc.isIdle || vc.processor !== k) continue;
     vc.migrating = true;

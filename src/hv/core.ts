@@ -135,6 +135,7 @@ export function sendIpi(st: HvState, from: number, to: number, kind: number): vo
  */
 export function queueIpi(st: HvState, from: number, to: number, kind: number, at: number): void {
   st.pcpus[to].ipis.push({ kind, from, at });
+  st.cfg.observer?.onTouch?.(st, to);
 }
 
 /** Re-arm the hypervisor timer: next tick while a guest runs, slice end; idle pcpus are tickless. */
@@ -510,6 +511,7 @@ export function doWake(st: HvState, v: number): void {
   // Device interrupts are routed away from a pcpu that went offline.
   const p = st.pcpus[vc.wakePcpu].online ? vc.wakePcpu : st.pcpus.find((q) => q.online)!.id;
   const pc = st.pcpus[p];
+  st.cfg.observer?.onTouch?.(st, p);
   pc.clock = Math.max(pc.clock, vc.wakeAt);
   interrupt(st, p, PATH.external, () => {
     vc.wakeAt = Infinity;

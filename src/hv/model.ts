@@ -352,6 +352,14 @@ export interface HvObserver {
   onRemoteRead?(st: HvState, p: number, v: number): void;
   /** After every step. */
   onStep(st: HvState): void;
+  /**
+   * Pcpu p's scheduling state — current, loaded, phase, online, its pending IPIs — may have
+   * changed in this step. Contract (what an incremental observer relies on): applyChoice reports
+   * the pcpu a step runs on, and every write to another pcpu's state goes through a function
+   * that reports it (queueIpi, setLoadedAll, the hotplug operations); code that writes a pcpu's
+   * state outside a step reports it too.
+   */
+  onTouch?(st: HvState, p: number): void;
   /** A flush IPI is about to run __sync_local_execstate() on pcpu p (invariant 11 is judged here). */
   onSyncLocal?(st: HvState, p: number): void;
   /** domain_destroy is about to reuse vcpu v's slot: no pcpu may still hold its state. */

@@ -253,9 +253,10 @@ export function loadAll(st: HvState, p: number, v: number): void {
   for (const c of st.cfg.arch.classes) if (!c.hvUses) loadClass(st, p, v, c.index);
 }
 
-/** Mark every class of pcpu p as holding v's values. */
+/** Mark every class of pcpu p as holding v's values (the one writer of `loaded`: it tells the observer). */
 export function setLoadedAll(st: HvState, p: number, v: number): void {
   st.pcpus[p].loaded.fill(v);
+  st.cfg.observer?.onTouch?.(st, p);
 }
 
 /** True when any class of pcpu p holds a vcpu other than `v`. */

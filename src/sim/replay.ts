@@ -647,6 +647,7 @@ export function replayPlan(plan: ReplayPlan, o: ReplayOptions): ReplayResult {
     pc.clock = Math.max(pc.clock, t);
     pc.softirq = true;
     pc.phase = PHASE.SOFTIRQ;
+    st.cfg.observer?.onTouch?.(st, p);
   };
 
   /**

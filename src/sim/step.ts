@@ -32,6 +32,8 @@ export function canRun(pc: HvPcpu, st?: HvState): boolean {
 
 /** Apply one choice to the state, in place. A choice that is not enabled is a model bug. */
 export function applyChoice(st: HvState, c: Choice): void {
+  // The pcpu the step runs on (a wake's pcpu is chosen by doWake, which reports it).
+  if (c.k !== 'wake') st.cfg.observer?.onTouch?.(st, c.p);
   switch (c.k) {
     case 'run': {
       const pc = st.pcpus[c.p];
