@@ -158,7 +158,7 @@ interface Declared {
   /** Its class index. */
   readonly ci: number;
   /** Bits: the class's widthBits, or less where the class says so (RegClass.narrower). */
-  width: number;
+  readonly width: number;
   /** The declared register it is bits of (Alias), or -1; its first bit there. */
   parent: number;
   lo: number;
@@ -334,26 +334,21 @@ function build(spec: ArchSpecData, source: string): Arch {
   const declIndex = new Map<string, number>();
   spec.classes.forEach((c, ci) => {
     const names = c.regs ?? Array.from({ length: c.count! }, (_, i) => `${c.prefix}${i}`);
-    for (const n of names) {
-      if (declIndex.has(n)) issues.push({ where: `classes[${ci}].regs`, message: `register "${n}" is defined twice` });
-      else declIndex.set(n, decl.length);
-      decl.push({ name: n, ci, width: c.widthBits, parent: -1, lo: 0 });
-    }
-  });
-  if (issues.length) throw new InputError(source, issues);
-  // Registers narrower than their class (arm64's 32-bit FPSR and FPCR beside 128-bit V).
-  spec.classes.forEach((c, ci) => {
+    // Registers narrower than their class (arm64's 32-bit FPSR and FPCR beside 128-bit V).
+    const narrow = new Map<string, number>();
     (c.narrower ?? []).forEach((n, k) => {
       const where = `classes[${ci}].narrower[${k}]`;
       if (n.widthBits >= c.widthBits) return void issues.push({ where: `${where}.widthBits`, message: `${n.widthBits} is not narrower than the class (${c.widthBits} bits, widthBits)` });
-      const names = new Set(c.regs ?? Array.from({ length: c.count! }, (_, i) => `${c.prefix}${i}`));
-      const regs = n.regs.split(',').map((x) => x.trim());
-      for (const r of regs) {
-        if (!names.has(r)) return void issues.push({ where: `${where}.regs`, message: `"${r}" is not a register of class "${c.name}"` });
-        const d = decl[declIndex.get(r)!];
-        d.width = n.widthBits;
+      for (const r of n.regs.split(',').map((x) => x.trim())) {
+        if (!names.includes(r)) return void issues.push({ where: `${where}.regs`, message: `"${r}" is not a register of class "${c.name}"` });
+        narrow.set(r, n.widthBits);
       }
     });
+    for (const n of names) {
+      if (declIndex.has(n)) issues.push({ where: `classes[${ci}].regs`, message: `register "${n}" is defined twice` });
+      else declIndex.set(n, decl.length);
+      decl.push({ name: n, ci, width: narrow.get(n) ?? c.widthBits, parent: -1, lo: 0 });
+    }
   });
   const seen = new Set<string>();
   spec.classes.forEach((c, ci) => {

@@ -34,6 +34,16 @@ export interface CheckerOptions {
   crossCheck?: boolean;
 }
 
+/**
+ * `a` zeroed, when it already has length n (prime runs before every explorer transition: it
+ * allocates nothing then), else a new zeroed array of n.
+ */
+function zeroed<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number): T {
+  if (a.length !== n) return new (a.constructor as new (n: number) => T)(n);
+  a.fill(0);
+  return a;
+}
+
 /** The phases in which a pcpu spins, IRQs on, for something another pcpu must do. */
 const isWait = (phase: number) => phase === PHASE.SYNC_WAIT || phase === PHASE.CTL_WAIT || phase === PHASE.CTL_SYNC;
 
@@ -104,18 +114,18 @@ export class Checker implements HvObserver {
   private waitPhase: Int32Array = new Int32Array(0);
   private waitSince: Float64Array = new Float64Array(0);
   private waitReported: Uint8Array = new Uint8Array(0);
-  /** How many pcpus have waitPhase !== NONE (recounted whenever liveness() runs). */
+  /** How many pcpus have waitPhase !== NONE (kept by liveness() and prime()). */
   private waitPhaseN = 0;
   /**
    * The pcpus as the checker last saw them, kept up to date for the pcpus a step touched
    * (onTouch) and no others, so that a step's judgement costs what the step changed, not P × C
    * (issue 15 §2). Per pcpu p: curOf[p] the guest vcpu current there (NONE: idle); heldOf[p·C ..
    * p·C + heldN[p]) the distinct guest vcpus whose state it holds in some class; suspect7[p] set
-   * when one of those breaks invariant 7 as p stands; waiting[p] set in a wait phase. Per vcpu:
+   * when one of those breaks invariant 7 as p stands. Per vcpu:
    * on how many pcpus it is current (curCount) and held (heldCount). multiCur / multiHeld count
-   * the vcpus with two or more — invariants 1 and 5 broken — and suspect7N, waitingN the flags.
-   * When all four are zero the full scans below would report nothing and are skipped; when one is
-   * not, the scans run as before, so every violation, its order and its message stay the same.
+   * the vcpus with two or more — invariants 1 and 5 broken — and suspect7N the flags. When all
+   * three are zero the full scans below would report nothing and are skipped; when one is not,
+   * the scans run as before, so every violation, its order and its message stay the same.
    */
   private touched: Uint8Array = new Uint8Array(0);
   private touchedList: Int32Array = new Int32Array(0);
@@ -129,8 +139,6 @@ export class Checker implements HvObserver {
   private multiHeld = 0;
   private suspect7: Uint8Array = new Uint8Array(0);
   private suspect7N = 0;
-  private waiting: Uint8Array = new Uint8Array(0);
-  private waitingN = 0;
   private classes = 0;
   /** Check the incremental view against a full rebuild after every step (tests: a write that bypasses onTouch is found). */
   private readonly crossCheck: boolean;
@@ -185,36 +193,20 @@ export class Checker implements HvObserver {
       this.suspect7[p] = bad ? 1 : 0;
       this.suspect7N += bad ? 1 : -1;
     }
-    const w = isWait(pc.phase);
-    if (w !== (this.waiting[p] === 1)) {
-      this.waiting[p] = w ? 1 : 0;
-      this.waitingN += w ? 1 : -1;
-    }
   }
 
-  /** crossCheck: the incremental view equals one built from scratch. */
+  /** crossCheck: the incremental view equals one built from scratch (prime builds it). */
   private verifyView(st: HvState): void {
     const fresh = new Checker();
     fresh.prime(st);
-    fresh.touchAll(st);
-    const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (x: number, i: number) => x === b[i]);
-    const sets = (c: Checker, p: number) => Array.from(c.heldOf.subarray(p * c.classes, p * c.classes + c.heldN[p])).sort((x, y) => x - y).join(',');
+    const entry = (c: Checker, p: number) => `current ${c.curOf[p]}, held [${Array.from(c.heldOf.subarray(p * c.classes, p * c.classes + c.heldN[p])).sort((x, y) => x - y)}], inv7 ${c.suspect7[p]}`;
+    const counts = (c: Checker) => `${c.curCount} / ${c.heldCount} / ${c.multiCur} ${c.multiHeld} ${c.suspect7N}`;
     for (let p = 0; p < st.pcpus.length; p++) {
-      if (this.curOf[p] !== fresh.curOf[p] || sets(this, p) !== sets(fresh, p) || this.suspect7[p] !== fresh.suspect7[p] || this.waiting[p] !== fresh.waiting[p]) {
-        throw new Error(`checker cross-check, step ${st.step}: pcpu ${p}'s state changed without onTouch (current ${this.curOf[p]} / ${fresh.curOf[p]}, held ${sets(this, p)} / ${sets(fresh, p)}, inv7 ${this.suspect7[p]} / ${fresh.suspect7[p]}, wait ${this.waiting[p]} / ${fresh.waiting[p]})`);
-      }
+      if (entry(this, p) !== entry(fresh, p)) throw new Error(`checker cross-check, step ${st.step}: pcpu ${p}'s state changed without onTouch (kept: ${entry(this, p)}; now: ${entry(fresh, p)})`);
     }
-    if (!same(this.curCount, fresh.curCount) || !same(this.heldCount, fresh.heldCount) || this.multiCur !== fresh.multiCur || this.multiHeld !== fresh.multiHeld || this.suspect7N !== fresh.suspect7N || this.waitingN !== fresh.waitingN) {
-      throw new Error(`checker cross-check, step ${st.step}: the per-vcpu counts drifted from the pcpus' state`);
-    }
+    if (counts(this) !== counts(fresh)) throw new Error(`checker cross-check, step ${st.step}: the per-vcpu counts drifted from the pcpus' state`);
   }
 
-  /** Refresh every pcpu's entry (prime, and crossCheck's rebuild). */
-  private touchAll(st: HvState): void {
-    for (let p = 0; p < st.pcpus.length; p++) this.refresh(st, p);
-    this.touchedN = 0;
-    this.touched.fill(0);
-  }
 
   /**
    * Count a violation; keep it in full while fewer than `keep` are kept. The message is a thunk:
@@ -455,14 +447,14 @@ export class Checker implements HvObserver {
   prime(st: HvState): void {
     const V = st.vcpus.length;
     const P = st.pcpus.length;
-    this.stamp = new Int32Array(V);
-    this.stampOwner = new Int32Array(V);
-    this.lastProcessor = new Int32Array(V);
-    this.lastRunning = new Uint8Array(V);
-    this.runWatch = new Int32Array(V);
-    this.inv4Watch = new Int32Array(V);
-    this.picked = new Int32Array(V);
-    this.cand = new Int32Array(3 * V);
+    this.stamp = zeroed(this.stamp, V);
+    this.stampOwner = zeroed(this.stampOwner, V);
+    this.lastProcessor = zeroed(this.lastProcessor, V);
+    this.lastRunning = zeroed(this.lastRunning, V);
+    this.runWatch = zeroed(this.runWatch, V);
+    this.inv4Watch = zeroed(this.inv4Watch, V);
+    this.picked = zeroed(this.picked, V);
+    this.cand = zeroed(this.cand, 3 * V);
     this.runN = this.inv4N = this.pickedN = 0;
     for (let v = P; v < V; v++) {
       const vc = st.vcpus[v];
@@ -471,9 +463,9 @@ export class Checker implements HvObserver {
       if (vc.isRunning) this.runWatch[this.runN++] = v;
       else if (vc.migrating) this.inv4Watch[this.inv4N++] = v;
     }
-    this.waitPhase = new Int32Array(P);
-    this.waitSince = new Float64Array(P);
-    this.waitReported = new Uint8Array(P);
+    this.waitPhase = zeroed(this.waitPhase, P);
+    this.waitSince = zeroed(this.waitSince, P);
+    this.waitReported = zeroed(this.waitReported, P);
     this.waitPhaseN = 0;
     for (let p = 0; p < P; p++) {
       const pc = st.pcpus[p];
@@ -482,28 +474,18 @@ export class Checker implements HvObserver {
       if (this.waitPhase[p] !== NONE) this.waitPhaseN++;
     }
     // The incremental view, built from this state: every pcpu refreshed once.
-    const C = st.pcpus[0].loaded.length;
-    if (this.touched.length !== P || this.curCount.length !== V || this.classes !== C) {
-      this.touched = new Uint8Array(P);
-      this.touchedList = new Int32Array(P);
-      this.curOf = new Int32Array(P);
-      this.heldOf = new Int32Array(P * C);
-      this.heldN = new Int32Array(P);
-      this.suspect7 = new Uint8Array(P);
-      this.waiting = new Uint8Array(P);
-      this.curCount = new Int32Array(V);
-      this.heldCount = new Int32Array(V);
-      this.classes = C;
-    } else {
-      this.heldN.fill(0);
-      this.suspect7.fill(0);
-      this.waiting.fill(0);
-      this.curCount.fill(0);
-      this.heldCount.fill(0);
-    }
-    this.curOf.fill(NONE);
-    this.multiCur = this.multiHeld = this.suspect7N = this.waitingN = 0;
-    this.touchAll(st);
+    const C = (this.classes = st.pcpus[0].loaded.length);
+    this.touched = zeroed(this.touched, P);
+    this.touchedList = zeroed(this.touchedList, P);
+    this.touchedN = 0;
+    this.curOf = zeroed(this.curOf, P).fill(NONE);
+    this.curCount = zeroed(this.curCount, V);
+    this.heldOf = zeroed(this.heldOf, P * C);
+    this.heldN = zeroed(this.heldN, P);
+    this.heldCount = zeroed(this.heldCount, V);
+    this.suspect7 = zeroed(this.suspect7, P);
+    this.multiCur = this.multiHeld = this.suspect7N = 0;
+    for (let p = 0; p < P; p++) this.refresh(st, p);
   }
 
   /** Invariants 5 and 7 for guest vcpu v, whose state pcpu p holds (in some class) after this step; `e2` stamps this step's holders. */
@@ -563,17 +545,21 @@ export class Checker implements HvObserver {
         this.inv4Watch[this.inv4N++] = v;
       }
     }
+    // A pcpu's phase changes only in a step that touches it: a wait begun in this step is on a
+    // touched pcpu, one begun earlier is in waitPhase.
+    let waits = this.waitPhaseN > 0;
     for (let i = 0; i < this.touchedN; i++) {
       const p = this.touchedList[i];
       this.touched[p] = 0;
       this.refresh(st, p);
+      if (isWait(st.pcpus[p].phase)) waits = true;
     }
     this.touchedN = 0;
     if (this.crossCheck) this.verifyView(st);
     // Nothing current or held twice, no pcpu in breach of invariant 7: the scans would find nothing.
     if (this.multiCur || this.multiHeld || this.suspect7N) this.scanPcpus(st);
     // Most steps nobody waits, or waited after the last one: nothing to judge.
-    if (this.waitingN || this.waitPhaseN) {
+    if (waits) {
       let now = 0;
       for (let p = 0; p < P; p++) if (st.pcpus[p].clock > now) now = st.pcpus[p].clock;
       this.liveness(st, now);
