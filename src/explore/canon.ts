@@ -205,6 +205,36 @@ class RenamedCursor {
   }
 }
 
+/**
+ * The key (hashWords folded to 53 bits, as `key` makes it) of the encoding under g, derived word
+ * by word from the identity encoding `base` without writing it down: the same words
+ * renameEncoding would write, in the same order, hashed as they come.
+ */
+function keyRenamed(base: WordBuf, g: Renaming, order: Int32Array): number {
+  const len = segmentOrder(base, g, order);
+  const m = base.marks;
+  const a = base.a;
+  const k = base.k;
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9e3779b9 ^ base.n; // renaming keeps the length
+  for (let s = 0; s < len; s++) {
+    const o = order[s];
+    const from = o >= 0 ? m[o] : m[-o - 1];
+    const to = o >= 0 ? m[o + 1] : m[m.length - 1];
+    for (let i = from; i < to; i++) {
+      const x = renameWord(a[i], k[i], g);
+      h1 = Math.imul(h1 ^ x, 0x01000193);
+      h2 = Math.imul(h2 ^ x, 0x85ebca6b);
+      h2 ^= h2 >>> 13;
+    }
+  }
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35);
+  return foldKey(h1 >>> 0, (h2 ^ (h2 >>> 16)) >>> 0);
+}
+
+/** Two 32-bit hashes as one 53-bit key. */
+const foldKey = (h1: number, h2: number): number => h1 * 2097152 + (h2 >>> 11);
+
 /** Compare the encodings of the same state under renamings a and b (lexicographically, shorter first on a tie): < 0, 0, > 0. */
 function compareRenamed(base: WordBuf, a: Renaming, b: Renaming, ca: RenamedCursor, cb: RenamedCursor): number {
   ca.reset(base, a);
@@ -220,7 +250,8 @@ function compareRenamed(base: WordBuf, a: Renaming, b: Renaming, ca: RenamedCurs
 
 export function makeCanon(st: HvState, symmetry: boolean): Canon {
   const group = symmetryGroup(st, symmetry);
-  const bufs = [new WordBuf(), new WordBuf()];
+  const base = new WordBuf();
+  let order = new Int32Array(64);
   const ca = new RenamedCursor();
   const cb = new RenamedCursor();
   const c: Canon = {
@@ -230,7 +261,6 @@ export function makeCanon(st: HvState, symmetry: boolean): Canon {
     key(s: HvState): number {
       let best = 0;
       let ties = 1;
-      const base = bufs[0];
       base.n = 0;
       canonicalWords(s, base, group[0]);
       // Each renamed encoding is compared with the best so far word by word, derived on the fly
@@ -244,13 +274,12 @@ export function makeCanon(st: HvState, symmetry: boolean): Canon {
       }
       c.lastPerm = best;
       c.lastTies = ties;
-      let enc = base;
       if (best !== 0) {
-        enc = bufs[1];
-        renameEncoding(base, group[best], enc);
+        if (order.length < base.marks.length) order = new Int32Array(base.marks.length * 2);
+        return keyRenamed(base, group[best], order);
       }
-      const [h1, h2] = hashWords(enc.a, enc.n);
-      return h1 * 2097152 + (h2 >>> 11);
+      const [h1, h2] = hashWords(base.a, base.n);
+      return foldKey(h1, h2);
     },
   };
   return c;

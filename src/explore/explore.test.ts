@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../base/index.ts';
 import { MUTANTS } from '../mutants/index.ts';
-import { WordBuf, canonicalWords, choiceToString } from '../sim/index.ts';
+import { WordBuf, canonicalWords, choiceToString, hashWords } from '../sim/index.ts';
 import { SMALL_SPEC, cloneForExplore, copyStateInto, enabledFor, explore, exploreStep, initialState, makeCanon, mutantSpec, parseReplay, pct, renameEncoding, replay, resolveSpec, SleepSets, tellStory, type ExploreSpec } from './index.ts';
 import type { HvState } from '../hv/index.ts';
 
@@ -69,6 +69,20 @@ describe('canonical states', () => {
         expect(Array.from(derived.a.subarray(0, derived.n))).toEqual(Array.from(direct.a.subarray(0, direct.n)));
       }
     }
+  });
+  it("a state's key is the hash of its least encoding over the group, computed under that renaming directly", () => {
+    const canon = makeCanon(states[0], true);
+    const enc = new WordBuf();
+    let renamed = 0;
+    for (const st of states) {
+      const key = canon.key(st);
+      enc.n = 0;
+      canonicalWords(st, enc, canon.group[canon.lastPerm]);
+      const [h1, h2] = hashWords(enc.a, enc.n);
+      expect(key).toBe(h1 * 2097152 + (h2 >>> 11));
+      if (canon.lastPerm !== 0) renamed++;
+    }
+    expect(renamed).toBeGreaterThan(0); // the renamed path (hashed as it is derived) is exercised
   });
   it('is invariant under time and token renumbering: a state and its clone hash alike, successors differ', () => {
     const canon = makeCanon(states[0], true);

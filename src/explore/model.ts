@@ -21,7 +21,7 @@ import { getArch } from '../arch/index.ts';
 import { Checker, type Violation } from '../check/index.ts';
 import { InputError, invariant } from '../base/index.ts';
 import { IPI_RESCHED } from '../machine/index.ts';
-import { NONE, designFor, getDesign, getScheduler, isContractName, CONTRACT_NAMES, type ContractName, type HvState, type Mutations, type Scheduler, type SwitchDesign, type HvTracer } from '../hv/index.ts';
+import { NONE, designFor, getDesign, getScheduler, isContractName, CONTRACT_NAMES, type ContractName, type HvState, type Mutations, type Scheduler, type SwitchDesign, type HvTracer, type VcpuStack } from '../hv/index.ts';
 import { MUTANTS } from '../mutants/index.ts';
 import { credit } from '../hv/sched/credit/index.ts';
 import { parseDomains, type DomainSpec } from '../scenario/index.ts';
@@ -236,24 +236,13 @@ function clonePlain<T>(x: T): T {
 
 type Typed = Uint32Array | Int16Array | Uint8Array | Int32Array;
 
-/** Every typed array of a state, in a fixed order (the packing and the clone walk the same list). */
-function typedArrays(st: HvState): Typed[] {
-  const out: Typed[] = [];
-  for (const p of st.pcpus) out.push(p.regs.val, p.regs.own, p.frame.val, p.frame.own, p.frameValid, p.loaded);
-  for (const v of st.vcpus) {
-    out.push(v.area.val, v.area.own, v.shadow);
-    if (v.stack) out.push(v.stack.frame.val, v.stack.frame.own, v.stack.frameValid, v.stack.ctx.val, v.stack.ctx.own);
-  }
-  return out;
-}
-
 /**
  * Move every typed array of the state into one ArrayBuffer (in place: same lengths, same
  * values), so that cloning copies one buffer and makes views, instead of allocating a backing
  * store per register file.
  */
 export function packState(st: HvState): void {
-  const arrs = typedArrays(st);
+  const arrs = typedSlots(st).filter((a): a is Typed => a !== null);
   let bytes = 0;
   for (const a of arrs) bytes = ((bytes + 7) & ~7) + a.byteLength;
   const buf = new ArrayBuffer((bytes + 7) & ~7);
@@ -287,13 +276,73 @@ export function packState(st: HvState): void {
       v.stack.ctx.own = views[i++] as Int16Array;
     }
   }
+  layouts.set(st.cfg, layoutOf(st, buf));
 }
 
-// A view of `a` in the copied buffer `nb` (same offset), or a fresh copy when `a` does not live in `ob`.
-const u32 = (a: Uint32Array, ob: ArrayBufferLike, nb: ArrayBuffer) => (a.buffer === ob ? new Uint32Array(nb, a.byteOffset, a.length) : a.slice());
-const i16 = (a: Int16Array, ob: ArrayBufferLike, nb: ArrayBuffer) => (a.buffer === ob ? new Int16Array(nb, a.byteOffset, a.length) : a.slice());
-const u8 = (a: Uint8Array, ob: ArrayBufferLike, nb: ArrayBuffer) => (a.buffer === ob ? new Uint8Array(nb, a.byteOffset, a.length) : a.slice());
-const i32 = (a: Int32Array, ob: ArrayBufferLike, nb: ArrayBuffer) => (a.buffer === ob ? new Int32Array(nb, a.byteOffset, a.length) : a.slice());
+/**
+ * Where packState put each typed array, by home slot: pcpu p's arrays at 6p + k and vcpu v's at
+ * 6P + 8v + k, k in typedSlots' order (a vcpu's stack arrays at k = 3..7; -1 when it had none).
+ */
+interface Layout {
+  offset: Int32Array;
+  length: Int32Array;
+  kind: (new (b: ArrayBufferLike, o: number, n: number) => Typed)[];
+}
+const layouts = new WeakMap<object, Layout>();
+
+function layoutOf(st: HvState, buf: ArrayBuffer): Layout {
+  const arrs = typedSlots(st);
+  const n = arrs.length;
+  const l: Layout = { offset: new Int32Array(n).fill(-1), length: new Int32Array(n), kind: new Array(n).fill(Uint8Array) };
+  arrs.forEach((a, i) => {
+    if (!a) return;
+    invariant(a.buffer === buf, 'packState: a typed array outside the packed buffer');
+    l.offset[i] = a.byteOffset;
+    l.length[i] = a.length;
+    l.kind[i] = a.constructor as Layout['kind'][number];
+  });
+  return l;
+}
+
+/**
+ * A packed state's home views: views of its buffer where its layout puts each array (null for
+ * a slot the layout leaves empty), made once per buffer. A field holding its state's home view
+ * is known to sit where the layout says without reading the view's byteOffset, length or
+ * buffer — accessors that, polymorphic over four element types, were a tenth of the explorer's
+ * time — so copyStateInto and cloneForExplore compare object identities and look at a view only
+ * where a design moved one. Null for a state packState did not lay out.
+ */
+const homes = new WeakMap<ArrayBufferLike, (Typed | null)[]>();
+function homesOf(st: HvState, buf: ArrayBufferLike): (Typed | null)[] | null {
+  let h = homes.get(buf);
+  if (h) return h;
+  const l = layouts.get(st.cfg);
+  if (!l || buf.byteLength !== ((st.pcpus[0].regs.val.buffer as ArrayBuffer).byteLength)) return null;
+  // The state's own views where they already sit at home (so that its fields hit the fast path), new ones elsewhere.
+  const own = typedSlots(st);
+  h = [];
+  for (let i = 0; i < l.offset.length; i++) {
+    const a = own[i];
+    if (l.offset[i] < 0) h.push(null);
+    else if (a && a.buffer === buf && a.byteOffset === l.offset[i] && a.length === l.length[i] && a.constructor === l.kind[i]) h.push(a);
+    else h.push(new l.kind[i](buf, l.offset[i], l.length[i]));
+  }
+  homes.set(buf, h);
+  return h;
+}
+
+/** A state's typed arrays by home slot (Layout), null where a vcpu has no stack. */
+function typedSlots(st: HvState): (Typed | null)[] {
+  const out: (Typed | null)[] = [];
+  for (const p of st.pcpus) out.push(p.regs.val, p.regs.own, p.frame.val, p.frame.own, p.frameValid, p.loaded);
+  for (const v of st.vcpus) {
+    out.push(v.area.val, v.area.own, v.shadow);
+    const k = v.stack;
+    if (k) out.push(k.frame.val, k.frame.own, k.frameValid, k.ctx.val, k.ctx.own);
+    else out.push(null, null, null, null, null);
+  }
+  return out;
+}
 
 /**
  * cloneState (sim/step.ts) for the explorer: the same deep copy, except that metrics are shared
@@ -304,31 +353,32 @@ const i32 = (a: Int32Array, ob: ArrayBufferLike, nb: ArrayBuffer) => (a.buffer =
 export function cloneForExplore(st: HvState): HvState {
   const ob = st.pcpus[0].regs.val.buffer;
   const nb = (ob as ArrayBuffer).slice(0);
+  const ho = homesOf(st, ob);
+  const hn = ho && homesOf(st, nb);
+  const P = st.pcpus.length;
   return {
     cfg: st.cfg,
-    pcpus: st.pcpus.map((p) => ({
+    pcpus: st.pcpus.map((p, i) => ({
       ...p,
-      regs: { val: u32(p.regs.val, ob, nb), own: i16(p.regs.own, ob, nb) },
-      frame: { val: u32(p.frame.val, ob, nb), own: i16(p.frame.own, ob, nb) },
-      frameValid: u8(p.frameValid, ob, nb),
-      ipis: p.ipis.map((i) => ({ ...i })),
-      loaded: i32(p.loaded, ob, nb),
+      regs: { val: pick(null, p.regs.val, 6 * i, hn, ho, nb, ob), own: pick(null, p.regs.own, 6 * i + 1, hn, ho, nb, ob) },
+      frame: { val: pick(null, p.frame.val, 6 * i + 2, hn, ho, nb, ob), own: pick(null, p.frame.own, 6 * i + 3, hn, ho, nb, ob) },
+      frameValid: pick(null, p.frameValid, 6 * i + 4, hn, ho, nb, ob),
+      ipis: p.ipis.map((x) => ({ ...x })),
+      loaded: pick(null, p.loaded, 6 * i + 5, hn, ho, nb, ob),
       cframes: p.cframes.slice(), // C frames are never written after their prologue: shared
       deferredAcks: p.deferredAcks.slice(),
       ctlQueue: p.ctlQueue.slice(),
       ctlPaused: p.ctlPaused.slice(),
     })),
-    vcpus: st.vcpus.map((v) => ({
-      ...v,
-      area: { val: u32(v.area.val, ob, nb), own: i16(v.area.own, ob, nb) },
-      shadow: u32(v.shadow, ob, nb),
-      stack: v.stack && {
-        frame: { val: u32(v.stack.frame.val, ob, nb), own: i16(v.stack.frame.own, ob, nb) },
-        frameValid: u8(v.stack.frameValid, ob, nb),
-        cframes: v.stack.cframes.slice(),
-        ctx: { val: u32(v.stack.ctx.val, ob, nb), own: i16(v.stack.ctx.own, ob, nb) },
-      },
-    })),
+    vcpus: st.vcpus.map((v, i) => {
+      const b = 6 * P + 8 * i;
+      return {
+        ...v,
+        area: { val: pick(null, v.area.val, b, hn, ho, nb, ob), own: pick(null, v.area.own, b + 1, hn, ho, nb, ob) },
+        shadow: pick(null, v.shadow, b + 2, hn, ho, nb, ob),
+        stack: v.stack && stackCopy(null, v.stack, b, hn, ho, nb, ob),
+      };
+    }),
     domains: st.domains,
     schedData: clonePlain(st.schedData),
     step: st.step,
@@ -346,14 +396,44 @@ function view<T extends Typed>(s: T, sb: ArrayBufferLike, db: ArrayBufferLike): 
   return new C(db, s.byteOffset, s.length);
 }
 
-// The same, reusing `d` when it already is that view (the common case: nothing moved).
+// The same, reusing `d` when it already is that view (nothing moved).
 function into<T extends Typed>(d: T, s: T, db: ArrayBufferLike, sb: ArrayBufferLike): T {
   return s.buffer === sb && d.buffer === db && d.byteOffset === s.byteOffset && d.length === s.length && d.constructor === s.constructor ? d : view(s, sb, db);
 }
 
+type Homes = (Typed | null)[] | null;
+
+/**
+ * What field `s` of the source (home slot i) becomes in the copy, whose field holds `d` (null: a
+ * new state): the copy's home view when `s` is the source's (the common case: no typed array is
+ * looked at), else `into` / `view`.
+ */
+function pick<T extends Typed>(d: T | null, s: T, i: number, hd: Homes, hs: Homes, db: ArrayBufferLike, sb: ArrayBufferLike): T {
+  if (hs !== null && hd !== null && s === hs[i]) return hd[i] as T;
+  return d === null ? view(s, sb, db) : into(d, s, db, sb);
+}
+
+/** A vcpu's stack (home slots b + 3 ..) copied into `d` (null: a new one). */
+function stackCopy(d: VcpuStack | null, s: VcpuStack, b: number, hd: Homes, hs: Homes, db: ArrayBufferLike, sb: ArrayBufferLike): VcpuStack {
+  const frame = { val: pick(d && d.frame.val, s.frame.val, b + 3, hd, hs, db, sb), own: pick(d && d.frame.own, s.frame.own, b + 4, hd, hs, db, sb) };
+  const frameValid = pick(d && d.frameValid, s.frameValid, b + 5, hd, hs, db, sb);
+  const ctx = { val: pick(d && d.ctx.val, s.ctx.val, b + 6, hd, hs, db, sb), own: pick(d && d.ctx.own, s.ctx.own, b + 7, hd, hs, db, sb) };
+  if (!d) return { frame, frameValid, cframes: s.cframes.slice(), ctx };
+  d.frame.val = frame.val;
+  d.frame.own = frame.own;
+  d.frameValid = frameValid;
+  d.cframes = copyArr(d.cframes, s.cframes);
+  d.ctx.val = ctx.val;
+  d.ctx.own = ctx.own;
+  return d;
+}
+
 function copyArr<T>(d: T[], s: readonly T[]): T[] {
-  d.length = s.length;
-  for (let i = 0; i < s.length; i++) d[i] = s[i];
+  const n = s.length;
+  // Shorten only when longer (setting length is slow even when it does not change it); writing
+  // at d.length appends, so d stays a packed array.
+  if (d.length > n) d.length = n;
+  for (let i = 0; i < n; i++) d[i] = s[i];
   return d;
 }
 
@@ -373,20 +453,24 @@ export function copyStateInto(dst: HvState, src: HvState): HvState {
   const db = dst.pcpus[0].regs.val.buffer;
   invariant(sb.byteLength === db.byteLength, 'copyStateInto: states of different configurations');
   new Uint8Array(db).set(new Uint8Array(sb));
-  for (let i = 0; i < src.pcpus.length; i++) {
+  const hs = homesOf(src, sb);
+  const hd = hs && homesOf(dst, db);
+  const P = src.pcpus.length;
+  for (let i = 0; i < P; i++) {
     const s = src.pcpus[i];
     const d = dst.pcpus[i];
+    const b = 6 * i;
     d.clock = s.clock;
-    d.regs.val = into(d.regs.val, s.regs.val, db, sb);
-    d.regs.own = into(d.regs.own, s.regs.own, db, sb);
-    d.frame.val = into(d.frame.val, s.frame.val, db, sb);
-    d.frame.own = into(d.frame.own, s.frame.own, db, sb);
-    d.frameValid = into(d.frameValid, s.frameValid, db, sb);
+    d.regs.val = pick(d.regs.val, s.regs.val, b, hd, hs, db, sb);
+    d.regs.own = pick(d.regs.own, s.regs.own, b + 1, hd, hs, db, sb);
+    d.frame.val = pick(d.frame.val, s.frame.val, b + 2, hd, hs, db, sb);
+    d.frame.own = pick(d.frame.own, s.frame.own, b + 3, hd, hs, db, sb);
+    d.frameValid = pick(d.frameValid, s.frameValid, b + 4, hd, hs, db, sb);
     d.ptbase = s.ptbase;
     d.ipis = copyArr(d.ipis, s.ipis);
     d.online = s.online;
     d.current = s.current;
-    d.loaded = into(d.loaded, s.loaded, db, sb);
+    d.loaded = pick(d.loaded, s.loaded, b + 5, hd, hs, db, sb);
     d.phase = s.phase;
     d.prev = s.prev;
     d.next = s.next;
@@ -416,33 +500,23 @@ export function copyStateInto(dst: HvState, src: HvState): HvState {
   for (let i = 0; i < src.vcpus.length; i++) {
     const s = src.vcpus[i];
     const d = dst.vcpus[i];
+    const b = 6 * P + 8 * i;
     d.runstate = s.runstate;
     d.isRunning = s.isRunning;
     d.processor = s.processor;
     d.dirtyPcpu = s.dirtyPcpu;
     d.pauseCount = s.pauseCount;
     d.migrating = s.migrating;
-    d.area.val = into(d.area.val, s.area.val, db, sb);
-    d.area.own = into(d.area.own, s.area.own, db, sb);
-    d.shadow = into(d.shadow, s.shadow, db, sb);
+    d.area.val = pick(d.area.val, s.area.val, b, hd, hs, db, sb);
+    d.area.own = pick(d.area.own, s.area.own, b + 1, hd, hs, db, sb);
+    d.shadow = pick(d.shadow, s.shadow, b + 2, hd, hs, db, sb);
     d.wakeAt = s.wakeAt;
     d.wakePcpu = s.wakePcpu;
     d.writeCursor = s.writeCursor;
     d.affinity = s.affinity;
     d.guestCycles = s.guestCycles;
     // A per-vcpu stack is absent while its vcpu runs (its pcpu has it): present or not as in src.
-    if (!s.stack) d.stack = null;
-    else if (d.stack) {
-      d.stack.frame.val = into(d.stack.frame.val, s.stack.frame.val, db, sb);
-      d.stack.frame.own = into(d.stack.frame.own, s.stack.frame.own, db, sb);
-      d.stack.frameValid = into(d.stack.frameValid, s.stack.frameValid, db, sb);
-      d.stack.cframes = copyArr(d.stack.cframes, s.stack.cframes);
-      d.stack.ctx.val = into(d.stack.ctx.val, s.stack.ctx.val, db, sb);
-      d.stack.ctx.own = into(d.stack.ctx.own, s.stack.ctx.own, db, sb);
-    } else {
-      const t = s.stack;
-      d.stack = { frame: { val: view(t.frame.val, sb, db), own: view(t.frame.own, sb, db) }, frameValid: view(t.frameValid, sb, db), cframes: t.cframes.slice(), ctx: { val: view(t.ctx.val, sb, db), own: view(t.ctx.own, sb, db) } };
-    }
+    d.stack = s.stack ? stackCopy(d.stack, s.stack, b, hd, hs, db, sb) : null;
     d.unitDirty = s.unitDirty;
     d.unitUsed = s.unitUsed;
     d.unitLastCpu = s.unitLastCpu;

@@ -209,16 +209,22 @@ export class WordBuf {
   n = 0;
   marks: number[] = [];
   push(x: number, kind = 0): void {
-    if (this.n === this.a.length) {
-      const b = new Int32Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-      const k = new Uint8Array(this.k.length * 2);
-      k.set(this.k);
-      this.k = k;
-    }
+    if (this.n === this.a.length) this.grow(1);
     this.k[this.n] = kind;
     this.a[this.n++] = x;
+  }
+  /** Room for m more words: a caller that writes `a` and `k` directly (slots) checks once, not per word. */
+  reserve(m: number): void {
+    if (this.n + m > this.a.length) this.grow(m);
+  }
+  private grow(m: number): void {
+    const len = Math.max(this.a.length * 2, this.n + m);
+    const b = new Int32Array(len);
+    b.set(this.a);
+    this.a = b;
+    const k = new Uint8Array(len);
+    k.set(this.k);
+    this.k = k;
   }
 }
 
@@ -246,26 +252,52 @@ export function identityRenaming(st: HvState): Renaming {
 
 const HV_TOKEN_BASE = 0xffff0000;
 
-/** Canonical code of value x in a slot of register r (see canonicalWords). */
-function valueCode(st: HvState, r: number, x: number, ren: Renaming): number {
+/** Canonical code of value x in a slot of register r (see canonicalWords); `sh`: the state's shadows (shadowsOf). */
+function valueCode(sh: Shadows, r: number, x: number, ren: Renaming): number {
   if (x === 0) return 0; // an empty slot
   if (x >= HV_TOKEN_BASE) return 2 + ren.p[x & 0xffff]; // hypervisor scratch of pcpu (x & 0xffff): a constant, renamed with the pcpu
-  const vs = st.vcpus;
-  for (let v = st.pcpus.length; v < vs.length; v++) if (vs[v].shadow[r] === x) return 100 + ren.v[v]; // the latest write of vcpu v
+  const list = sh.list;
+  for (let v = sh.first; v < list.length; v++) if (list[v][r] === x) return 100 + ren.v[v]; // the latest write of vcpu v
   return 1; // a guest value that is nobody's latest write any more
 }
 
-function slots(st: HvState, out: WordBuf, val: Uint32Array, ren: Renaming): void {
-  for (let r = 0; r < val.length; r++) out.push(valueCode(st, r, val[r], ren) * 128, WORD_SLOT);
+/** The vcpus' shadows by id, gathered once per encoding (`first`: the first guest vcpu; idle vcpus write nothing). */
+interface Shadows {
+  list: Uint32Array[];
+  first: number;
+}
+const encShadows: Shadows = { list: [], first: 0 };
+function shadowsOf(st: HvState): Shadows {
+  const vs = st.vcpus;
+  encShadows.list.length = 0;
+  for (let v = 0; v < vs.length; v++) encShadows.list.push(vs[v].shadow);
+  encShadows.first = st.pcpus.length;
+  return encShadows;
 }
 
-function frames(st: HvState, out: WordBuf, fs: readonly { fn: number; val: number[] }[], ren: Renaming): void {
+/**
+ * Every register of `val` as a slot word (valueCode × 128), written straight into the buffer: the
+ * explorer encodes hundreds of slots a state, and a call and a bounds check per word were most
+ * of its cost. `valid`, when given, marks the slots that hold a value (a frame): the others are -1.
+ */
+function slots(sh: Shadows, out: WordBuf, val: Uint32Array, ren: Renaming, valid: Uint8Array | null = null): void {
+  const n = val.length;
+  out.reserve(n);
+  const a = out.a;
+  const k = out.k;
+  let j = out.n;
+  k.fill(WORD_SLOT, j, j + n);
+  for (let r = 0; r < n; r++, j++) a[j] = valid !== null && valid[r] === 0 ? -1 : valueCode(sh, r, val[r], ren) * 128;
+  out.n = j;
+}
+
+function frames(st: HvState, sh: Shadows, out: WordBuf, fs: readonly { fn: number; val: number[] }[], ren: Renaming): void {
   const fns = st.cfg.arch.cframes.functions;
   out.push(fs.length);
   for (const f of fs) {
     const regs = fns[f.fn].regs;
     out.push(f.fn);
-    for (let i = 0; i < regs.length; i++) out.push(valueCode(st, regs[i], f.val[i], ren) * 128, WORD_SLOT);
+    for (let i = 0; i < regs.length; i++) out.push(valueCode(sh, regs[i], f.val[i], ren) * 128, WORD_SLOT);
   }
 }
 
@@ -340,6 +372,7 @@ export function canonicalWords(st: HvState, out: WordBuf, ren: Renaming = identi
   const V = WORD_VCPU;
   const Q = WORD_PCPU;
   out.marks.length = 0;
+  const sh = shadowsOf(st);
   for (let np = 0; np < P; np++) {
     out.marks.push(out.n);
     const p = st.pcpus[ren.pInv[np]];
@@ -356,11 +389,11 @@ export function canonicalWords(st: HvState, out: WordBuf, ren: Renaming = identi
     out.push(mapId(ren.v, p.unitOwner), V);
     out.push(mapId(ren.v, p.xrstorFrom), V);
     for (let c = 0; c < p.loaded.length; c++) out.push(mapId(ren.v, p.loaded[c]), V);
-    slots(st, out, p.regs.val, ren);
-    for (let r = 0; r < p.frameValid.length; r++) out.push(p.frameValid[r] ? valueCode(st, r, p.frame.val[r], ren) * 128 : -1, WORD_SLOT);
+    slots(sh, out, p.regs.val, ren);
+    slots(sh, out, p.frame.val, ren, p.frameValid);
     out.push(p.ipis.length);
     for (const i of p.ipis) out.push(i.kind * 64 + mapId(ren.p, i.from), WORD_IPI);
-    frames(st, out, p.cframes, ren);
+    frames(st, sh, out, p.cframes, ren);
     out.push(p.deferredAcks.length);
     for (const a of p.deferredAcks) out.push(mapId(ren.p, a), Q);
     out.push(mapId(ren.v, p.pendingNvFrom), V);
@@ -390,12 +423,12 @@ export function canonicalWords(st: HvState, out: WordBuf, ren: Renaming = identi
     for (let q = 0; q < P; q++) if ((v.affinity >>> q) & 1) aff |= 1 << ren.p[q];
     out.push(aff, WORD_AFFINITY);
     if (v.isIdle) continue; // an idle vcpu's save area is never written
-    slots(st, out, v.area.val, ren);
+    slots(sh, out, v.area.val, ren);
     if (v.stack) {
-      slots(st, out, v.stack.frame.val, ren);
+      slots(sh, out, v.stack.frame.val, ren);
       for (let r = 0; r < v.stack.frameValid.length; r++) out.push(v.stack.frameValid[r]);
-      frames(st, out, v.stack.cframes, ren);
-      slots(st, out, v.stack.ctx.val, ren);
+      frames(st, sh, out, v.stack.cframes, ren);
+      slots(sh, out, v.stack.ctx.val, ren);
     }
   }
   if (renamableSchedData(st)) {
