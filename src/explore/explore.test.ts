@@ -4,6 +4,7 @@ import { MUTANTS } from '../mutants/index.ts';
 import { WordBuf, canonicalWords, choiceToString, hashWords } from '../sim/index.ts';
 import { SMALL_SPEC, cloneForExplore, copyStateInto, enabledFor, explore, exploreStep, initialState, makeCanon, mutantSpec, parseReplay, pct, renameEncoding, replay, resolveSpec, SleepSets, tellStory, type ExploreSpec } from './index.ts';
 import type { HvState } from '../hv/index.ts';
+import { CAUGHT, LONG_MUTANTS, exploreMutants } from './mutants.case.ts';
 
 /** States reached by a seeded random walk (for the property tests below). */
 function walk(spec: ExploreSpec, n: number, seed: number): HvState[] {
@@ -148,56 +149,17 @@ describe('reductions', () => {
   });
 });
 
-/**
- * The invariant the shortest counterexample of each mutant breaks, when explored from its own
- * configuration (mutantSpec: the catalogue's `explore` entry, what `lazyswitch explore --design
- * NAME` starts from).
- */
-export const CAUGHT: Record<string, string> = {
-  'lazy-no-pull': 'inv6',
-  'is-running-cleared-early': 'inv3',
-  'remote-read-without-sync': 'inv8',
-  'steal-running-vcpu': 'inv1',
-  'migrate-running-vcpu': 'inv2',
-  'migration-lost-in-tail': 'inv4',
-  'lazy-without-dirty-mark': 'inv3',
-  'flush-ipi-ignored': 'inv6',
-  'dirty-cleared-before-commit': 'inv5',
-  'asm-exit-sync-in-irq': 'guest-state',
-  'set-current-irqs-on': 'inv11',
-  'lazy-on-offline-pcpu': 'inv7',
-  'ppc-naive-volatile': 'inv3',
-  'ppc-switch-in-routine': 'inv3',
-  'flush-with-irqs-off': 'inv10',
-  'sleep-sync-ignores-lock': 'inv8',
-  'hotplug-offline-before-sync': 'inv6',
-  'flush-ack-lost': 'liveness',
-};
+describe('the mutation suite, caught exhaustively from each mutant\'s own configuration (shortest counterexamples)', () => {
+  it('covers every mutant of the catalogue', () => {
+    expect(Object.keys(CAUGHT).sort()).toEqual(MUTANTS.map((m) => m.name).sort());
+  });
+  // The mutants whose search takes a minute run in mutants.long.test.ts.
+  exploreMutants((name) => !LONG_MUTANTS.includes(name));
+});
 
 function mutantSetup(name: string) {
   return resolveSpec(mutantSpec(name));
 }
-
-describe('the mutation suite, caught exhaustively from each mutant\'s own configuration (shortest counterexamples)', () => {
-  const lengths: Record<string, number> = {};
-  it('covers every mutant of the catalogue', () => {
-    expect(Object.keys(CAUGHT).sort()).toEqual(MUTANTS.map((m) => m.name).sort());
-  });
-  for (const [name, invariant] of Object.entries(CAUGHT)) {
-    it(`${name}: ${invariant}`, { timeout: 120_000 }, () => {
-      const r = explore(mutantSetup(name), { maxStates: 200_000 });
-      expect(r.violations.length).toBe(1);
-      const v = r.violations[0];
-      expect(v.invariant).toBe(invariant);
-      expect(v.choices.length).toBeLessThanOrEqual(30);
-      lengths[name] = v.choices.length;
-    });
-  }
-  it('reports the length of each counterexample', () => {
-    // eslint-disable-next-line no-console
-    console.log('counterexample lengths:', JSON.stringify(lengths));
-  });
-});
 
 describe('counterexamples: story, replay string, determinism', () => {
   const s = mutantSetup('lazy-no-pull');

@@ -127,15 +127,18 @@ export class StoredStates {
 
   // ---- α ----------------------------------------------------------------------------------
 
-  /** The code × 64 + owner word of value x, owner o, in a slot of register r. */
-  private slot(st: HvState, r: number, x: number, o: number): number {
+  /** The vcpus' shadows of the state being encoded, by id (gathered once per record). */
+  private readonly shadows: Uint32Array[] = [];
+
+  /** The code × 64 + owner word of value x, owner o, in a slot of register r (`shadows` holds the state's). */
+  private slot(r: number, x: number, o: number): number {
     let code = 1;
     if (x === 0) code = 0;
     else if (x >= HV_TOKEN_BASE) code = 2 + (x & 0xffff);
     else {
-      const vs = st.vcpus;
-      for (let v = this.P; v < vs.length; v++) {
-        if (vs[v].shadow[r] === x) {
+      const sh = this.shadows;
+      for (let v = this.P; v < sh.length; v++) {
+        if (sh[v][r] === x) {
           code = 100 + v;
           break;
         }
@@ -165,18 +168,20 @@ export class StoredStates {
   encodeInto(st: HvState, w: Int32Array, at: number): number {
     const R = this.R;
     let n = at;
+    this.shadows.length = 0;
+    for (const v of st.vcpus) this.shadows.push(v.shadow);
     const frames = (fs: readonly CFrame[]): void => {
       const fns = st.cfg.arch.cframes.functions;
       w[n++] = fs.length;
       for (const f of fs) {
         w[n++] = f.fn;
         const regs = fns[f.fn].regs;
-        for (let i = 0; i < regs.length; i++) w[n++] = this.slot(st, regs[i], f.val[i], f.own[i]);
+        for (let i = 0; i < regs.length; i++) w[n++] = this.slot(regs[i], f.val[i], f.own[i]);
       }
     };
     const slots = (s: RegStore, valid: Uint8Array | null): void => {
       for (let r = 0; r < R; r++) {
-        const x = this.slot(st, r, s.val[r], s.own[r]);
+        const x = this.slot(r, s.val[r], s.own[r]);
         w[n++] = valid && !valid[r] ? -1 - x : x;
       }
     };

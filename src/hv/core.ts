@@ -224,7 +224,7 @@ export function doSyncDone(st: HvState, p: number): void {
  * for the lock has IRQs on and serves IPIs, as one waiting in SWITCH_PREP or CTL_WAIT does here,
  * and every serialised order is one the model can take (its own flush delivered after the
  * other's acknowledgement). Xen reads dirty_cpu before it waits for the lock, the model when it
- * sends; the earlier value is the holder or none (src/explore/dirty-cpu-reads.test.ts), and a
+ * sends; the earlier value is the holder or none (src/explore/dirty-cpu-reads.long.test.ts), and a
  * flush of a pcpu that has committed meanwhile acknowledges with nothing to sync. A superset can
  * only add violations, never hide one; no correct design shows one because of it: `run
  * --control-rate 2000` on every built-in architecture, seeds 1–7, explore --design all (every

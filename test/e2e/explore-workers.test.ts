@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { unclocked } from './unclocked.ts';
 
 const BIN = new URL('../../bin/lazyswitch.mjs', import.meta.url).pathname;
 
@@ -13,13 +14,6 @@ function cli(...args: string[]) {
   // The workers start from the first record (not after the 20,000 explore expands in its own thread first).
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, LAZYSWITCH_EXPLORE_INLINE_RECORDS: '0' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-/** The output without the clock: JSON's seconds and statesPerSecond, the text's "1.2 s, 3,400 states/s". */
-function unclocked(s: string): string {
-  return s
-    .replace(/"(seconds|statesPerSecond)": [\d.]+/g, '"$1": 0')
-    .replace(/[\d.]+ s, [\d,]+ (states|transitions)\/s/g, 'T s, R $1/s');
 }
 
 describe('explore --workers', () => {
@@ -36,16 +30,7 @@ describe('explore --workers', () => {
     }
   });
 
-  it('the same when the workers start midway (after the first 20,000 records, as by default)', () => {
-    const args = [BIN, 'explore', '--budget', '30000', '--json'];
-    const run = (w: string) => spawnSync(process.execPath, [...args, '--workers', w], { encoding: 'utf8' });
-    const one = run('1');
-    const two = run('2');
-    expect(two.status, two.stderr).toBe(0);
-    expect(JSON.parse(one.stdout).states).toBe(30000);
-    expect(unclocked(two.stdout)).toBe(unclocked(one.stdout));
-  });
-
+  // The workers starting midway (after 20,000 records): explore-workers.long.test.ts.
   it('a complete search with its ratio run, JSON, 1 and 2 workers', () => {
     const args = ['explore', '--pcpus', '2', '--domains', 'int*1', '--ops', 'hypercall,yield,block', '--ctl', 'getvcpucontext,set_affinity', '--json'];
     const one = cli(...args, '--workers', '1');
