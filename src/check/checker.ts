@@ -44,6 +44,11 @@ function zeroed<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: numbe
   return a;
 }
 
+/** `a` as it is when it already has length n, else a new array of n: for arrays prime() writes in full, or reads only below a count. */
+function sized<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number): T {
+  return a.length === n ? a : new (a.constructor as new (n: number) => T)(n);
+}
+
 /** The phases in which a pcpu spins, IRQs on, for something another pcpu must do. */
 const isWait = (phase: number) => phase === PHASE.SYNC_WAIT || phase === PHASE.CTL_WAIT || phase === PHASE.CTL_SYNC;
 
@@ -447,14 +452,17 @@ export class Checker implements HvObserver {
   prime(st: HvState): void {
     const V = st.vcpus.length;
     const P = st.pcpus.length;
-    this.stamp = zeroed(this.stamp, V);
-    this.stampOwner = zeroed(this.stampOwner, V);
-    this.lastProcessor = zeroed(this.lastProcessor, V);
-    this.lastRunning = zeroed(this.lastRunning, V);
-    this.runWatch = zeroed(this.runWatch, V);
-    this.inv4Watch = zeroed(this.inv4Watch, V);
-    this.picked = zeroed(this.picked, V);
-    this.cand = zeroed(this.cand, 3 * V);
+    // Stamps are compared with a fresh epoch (older ones never match), the watch lists and cand
+    // are read below their counts, lastProcessor and lastRunning only for the guest vcpus this
+    // loop writes, the wait arrays and the touched list likewise: none needs clearing.
+    this.stamp = sized(this.stamp, V);
+    this.stampOwner = sized(this.stampOwner, V);
+    this.lastProcessor = sized(this.lastProcessor, V);
+    this.lastRunning = sized(this.lastRunning, V);
+    this.runWatch = sized(this.runWatch, V);
+    this.inv4Watch = sized(this.inv4Watch, V);
+    this.picked = sized(this.picked, V);
+    this.cand = sized(this.cand, 3 * V);
     this.runN = this.inv4N = this.pickedN = 0;
     for (let v = P; v < V; v++) {
       const vc = st.vcpus[v];
@@ -463,8 +471,8 @@ export class Checker implements HvObserver {
       if (vc.isRunning) this.runWatch[this.runN++] = v;
       else if (vc.migrating) this.inv4Watch[this.inv4N++] = v;
     }
-    this.waitPhase = zeroed(this.waitPhase, P);
-    this.waitSince = zeroed(this.waitSince, P);
+    this.waitPhase = sized(this.waitPhase, P);
+    this.waitSince = sized(this.waitSince, P);
     this.waitReported = zeroed(this.waitReported, P);
     this.waitPhaseN = 0;
     for (let p = 0; p < P; p++) {
@@ -476,11 +484,11 @@ export class Checker implements HvObserver {
     // The incremental view, built from this state: every pcpu refreshed once.
     const C = (this.classes = st.pcpus[0].loaded.length);
     this.touched = zeroed(this.touched, P);
-    this.touchedList = zeroed(this.touchedList, P);
+    this.touchedList = sized(this.touchedList, P);
     this.touchedN = 0;
     this.curOf = zeroed(this.curOf, P).fill(NONE);
     this.curCount = zeroed(this.curCount, V);
-    this.heldOf = zeroed(this.heldOf, P * C);
+    this.heldOf = sized(this.heldOf, P * C);
     this.heldN = zeroed(this.heldN, P);
     this.heldCount = zeroed(this.heldCount, V);
     this.suspect7 = zeroed(this.suspect7, P);
