@@ -148,6 +148,22 @@ export class StoredStates {
   }
 
   /**
+   * The slot words of register file s (frame slots when `valid` is given) into w from index n;
+   * returns the index after them. A method with locals, not a closure over encodeInto's cursor:
+   * a store to a captured variable per register was most of α's cost.
+   */
+  private slotsInto(w: Int32Array, n: number, s: RegStore, valid: Uint8Array | null): number {
+    const R = this.R;
+    const val = s.val;
+    const own = s.own;
+    for (let r = 0; r < R; r++, n++) {
+      const x = this.slot(r, val[r], own[r]);
+      w[n] = valid !== null && valid[r] === 0 ? -1 - x : x;
+    }
+    return n;
+  }
+
+  /**
    * α(st): its record in `this.words` from index `at` (the words before it are the caller's and
    * kept when the buffer grows); returns the index after the record.
    */
@@ -166,7 +182,6 @@ export class StoredStates {
    * are dropped by the typed array: a result past w.length says how long w must be.
    */
   encodeInto(st: HvState, w: Int32Array, at: number): number {
-    const R = this.R;
     let n = at;
     this.shadows.length = 0;
     for (const v of st.vcpus) this.shadows.push(v.shadow);
@@ -180,10 +195,7 @@ export class StoredStates {
       }
     };
     const slots = (s: RegStore, valid: Uint8Array | null): void => {
-      for (let r = 0; r < R; r++) {
-        const x = this.slot(r, s.val[r], s.own[r]);
-        w[n++] = valid && !valid[r] ? -1 - x : x;
-      }
+      n = this.slotsInto(w, n, s, valid);
     };
     const list = (xs: readonly number[]): void => {
       w[n++] = xs.length;
@@ -266,26 +278,34 @@ export class StoredStates {
     return 1 + (code - 100) * this.R + r;
   }
 
+  /** Register file s (and its valid marks, for frame slots) from the slot words at w[n…]; returns the index after them (slotsInto's inverse). */
+  private slotsFrom(w: Int32Array, n: number, s: RegStore, valid: Uint8Array | null): number {
+    const R = this.R;
+    const val = s.val;
+    const own = s.own;
+    for (let r = 0; r < R; r++, n++) {
+      let x = w[n];
+      if (valid !== null) {
+        valid[r] = x >= 0 ? 1 : 0;
+        if (x < 0) x = -1 - x;
+      }
+      val[r] = this.value(x >> 6, r);
+      own[r] = (x & 63) - 2;
+    }
+    return n;
+  }
+
   /**
    * γ(words[at…]): make `cur` the live state the record stands for, and return it. Contract:
    * α(γ(α(s))) = α(s), and γ(α(s)) takes the same steps as s (the lockstep test).
    */
   decode(w: Int32Array, at = 0): HvState {
     const st = this.cur;
-    const R = this.R;
     let n = at;
     let nextFrame = 0;
     let nextCtx = 0;
     const slots = (s: RegStore, valid: Uint8Array | null): void => {
-      for (let r = 0; r < R; r++) {
-        let x = w[n++];
-        if (valid) {
-          valid[r] = x >= 0 ? 1 : 0;
-          if (x < 0) x = -1 - x;
-        }
-        s.val[r] = this.value(x >> 6, r);
-        s.own[r] = (x & 63) - 2;
-      }
+      n = this.slotsFrom(w, n, s, valid);
     };
     const frames = (): CFrame[] => {
       const fns = st.cfg.arch.cframes.functions;
