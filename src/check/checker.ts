@@ -212,7 +212,6 @@ export class Checker implements HvObserver {
     if (counts(this) !== counts(fresh)) throw new Error(`checker cross-check, step ${st.step}: the per-vcpu counts drifted from the pcpus' state`);
   }
 
-
   /**
    * Count a violation; keep it in full while fewer than `keep` are kept. The message is a thunk:
    * a broken design can break the contract thousands of times, and locating each lost value is
@@ -486,7 +485,7 @@ export class Checker implements HvObserver {
     this.touched = zeroed(this.touched, P);
     this.touchedList = sized(this.touchedList, P);
     this.touchedN = 0;
-    this.curOf = zeroed(this.curOf, P).fill(NONE);
+    this.curOf = sized(this.curOf, P).fill(NONE);
     this.curCount = zeroed(this.curCount, V);
     this.heldOf = sized(this.heldOf, P * C);
     this.heldN = zeroed(this.heldN, P);

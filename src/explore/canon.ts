@@ -80,54 +80,7 @@ function isIdentity(r: Renaming): boolean {
   return r.p.every((x, i) => x === i) && r.v.every((x, i) => x === i);
 }
 
-/** Copy words [from, to) of `src` to `dst`, renamed by g (what canonicalWords would have written under g). */
-function copyRenamed(src: WordBuf, from: number, to: number, dst: WordBuf, g: Renaming): void {
-  const a = src.a;
-  const k = src.k;
-  for (let i = from; i < to; i++) {
-    const w = a[i];
-    let x = w;
-    if (w >= 0) {
-      switch (k[i]) {
-        case WORD_VCPU:
-          x = g.v[w];
-          break;
-        case WORD_PCPU:
-          x = g.p[w];
-          break;
-        case WORD_SLOT: {
-          const code = w >> 7;
-          if (code >= 100) x = (100 + g.v[code - 100]) * 128 + (w & 127);
-          else if (code >= 2) x = (2 + g.p[code - 2]) * 128 + (w & 127);
-          break;
-        }
-        case WORD_AFFINITY: {
-          x = 0;
-          for (let q = 0; q < g.p.length; q++) if ((w >>> q) & 1) x |= 1 << g.p[q];
-          break;
-        }
-        case WORD_IPI:
-          x = (w & ~63) + g.p[w & 63];
-          break;
-      }
-    }
-    dst.push(x, k[i]);
-  }
-}
-
-/** The encoding of the state under g, derived from its identity encoding `base` (see WordBuf.marks). */
-export function renameEncoding(base: WordBuf, g: Renaming, dst: WordBuf): void {
-  const P = g.p.length;
-  const V = g.v.length;
-  const m = base.marks;
-  dst.n = 0;
-  for (let np = 0; np < P; np++) copyRenamed(base, m[g.pInv[np]], m[g.pInv[np] + 1], dst, g);
-  for (let nv = 0; nv < V; nv++) copyRenamed(base, m[P + g.vInv[nv]], m[P + g.vInv[nv] + 1], dst, g);
-  if (m.length === 2 * P + V + 1) for (let np = 0; np < P; np++) copyRenamed(base, m[P + V + g.pInv[np]], m[P + V + g.pInv[np] + 1], dst, g);
-  else copyRenamed(base, m[P + V], m[m.length - 1], dst, g);
-}
-
-/** Word `w` of kind `k`, renamed by g (the mapping copyRenamed applies). */
+/** Word `w` of kind `k`, renamed by g: the same word canonicalWords writes under g. */
 function renameWord(w: number, k: number, g: Renaming): number {
   if (w < 0) return w;
   switch (k) {
@@ -202,6 +155,19 @@ class RenamedCursor {
     }
     const i = this.i++;
     return renameWord(this.base.a[i], this.base.k[i], this.g);
+  }
+}
+
+/** The encoding of the state under g, derived from its identity encoding `base` (see WordBuf.marks): the words keyRenamed hashes, written down. */
+export function renameEncoding(base: WordBuf, g: Renaming, dst: WordBuf): void {
+  const order = new Int32Array(base.marks.length);
+  const len = segmentOrder(base, g, order);
+  const m = base.marks;
+  dst.n = 0;
+  for (let s = 0; s < len; s++) {
+    const o = order[s];
+    const to = o >= 0 ? m[o + 1] : m[m.length - 1];
+    for (let i = o >= 0 ? m[o] : m[-o - 1]; i < to; i++) dst.push(renameWord(base.a[i], base.k[i], g), base.k[i]);
   }
 }
 

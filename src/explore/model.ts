@@ -280,8 +280,10 @@ export function packState(st: HvState): void {
 }
 
 /**
- * Where packState put each typed array, by home slot: pcpu p's arrays at 6p + k and vcpu v's at
- * 6P + 8v + k, k in typedSlots' order (a vcpu's stack arrays at k = 3..7; -1 when it had none).
+ * Where packState put each typed array, by home slot: pcpu p's arrays from pcpuSlot(p) and vcpu
+ * v's from vcpuSlot(P, v), each at + k with k in typedSlots' order (a pcpu's regs val, own, frame
+ * val, own, frameValid, loaded; a vcpu's area val, own, shadow, then its stack's frame val, own,
+ * frameValid, ctx val, own: -1 when it had no stack).
  */
 interface Layout {
   offset: Int32Array;
@@ -289,6 +291,10 @@ interface Layout {
   kind: (new (b: ArrayBufferLike, o: number, n: number) => Typed)[];
 }
 const layouts = new WeakMap<object, Layout>();
+const PCPU_SLOTS = 6;
+const VCPU_SLOTS = 8;
+const pcpuSlot = (p: number) => PCPU_SLOTS * p;
+const vcpuSlot = (P: number, v: number) => PCPU_SLOTS * P + VCPU_SLOTS * v;
 
 function layoutOf(st: HvState, buf: ArrayBuffer): Layout {
   const arrs = typedSlots(st);
@@ -339,7 +345,7 @@ function typedSlots(st: HvState): (Typed | null)[] {
     out.push(v.area.val, v.area.own, v.shadow);
     const k = v.stack;
     if (k) out.push(k.frame.val, k.frame.own, k.frameValid, k.ctx.val, k.ctx.own);
-    else out.push(null, null, null, null, null);
+    else for (let k = 3; k < VCPU_SLOTS; k++) out.push(null);
   }
   return out;
 }
@@ -358,20 +364,23 @@ export function cloneForExplore(st: HvState): HvState {
   const P = st.pcpus.length;
   return {
     cfg: st.cfg,
-    pcpus: st.pcpus.map((p, i) => ({
-      ...p,
-      regs: { val: pick(null, p.regs.val, 6 * i, hn, ho, nb, ob), own: pick(null, p.regs.own, 6 * i + 1, hn, ho, nb, ob) },
-      frame: { val: pick(null, p.frame.val, 6 * i + 2, hn, ho, nb, ob), own: pick(null, p.frame.own, 6 * i + 3, hn, ho, nb, ob) },
-      frameValid: pick(null, p.frameValid, 6 * i + 4, hn, ho, nb, ob),
-      ipis: p.ipis.map((x) => ({ ...x })),
-      loaded: pick(null, p.loaded, 6 * i + 5, hn, ho, nb, ob),
-      cframes: p.cframes.slice(), // C frames are never written after their prologue: shared
-      deferredAcks: p.deferredAcks.slice(),
-      ctlQueue: p.ctlQueue.slice(),
-      ctlPaused: p.ctlPaused.slice(),
-    })),
+    pcpus: st.pcpus.map((p, i) => {
+      const b = pcpuSlot(i);
+      return {
+        ...p,
+        regs: { val: pick(null, p.regs.val, b, hn, ho, nb, ob), own: pick(null, p.regs.own, b + 1, hn, ho, nb, ob) },
+        frame: { val: pick(null, p.frame.val, b + 2, hn, ho, nb, ob), own: pick(null, p.frame.own, b + 3, hn, ho, nb, ob) },
+        frameValid: pick(null, p.frameValid, b + 4, hn, ho, nb, ob),
+        ipis: p.ipis.map((x) => ({ ...x })),
+        loaded: pick(null, p.loaded, b + 5, hn, ho, nb, ob),
+        cframes: p.cframes.slice(), // C frames are never written after their prologue: shared
+        deferredAcks: p.deferredAcks.slice(),
+        ctlQueue: p.ctlQueue.slice(),
+        ctlPaused: p.ctlPaused.slice(),
+      };
+    }),
     vcpus: st.vcpus.map((v, i) => {
-      const b = 6 * P + 8 * i;
+      const b = vcpuSlot(P, i);
       return {
         ...v,
         area: { val: pick(null, v.area.val, b, hn, ho, nb, ob), own: pick(null, v.area.own, b + 1, hn, ho, nb, ob) },
@@ -459,7 +468,7 @@ export function copyStateInto(dst: HvState, src: HvState): HvState {
   for (let i = 0; i < P; i++) {
     const s = src.pcpus[i];
     const d = dst.pcpus[i];
-    const b = 6 * i;
+    const b = pcpuSlot(i);
     d.clock = s.clock;
     d.regs.val = pick(d.regs.val, s.regs.val, b, hd, hs, db, sb);
     d.regs.own = pick(d.regs.own, s.regs.own, b + 1, hd, hs, db, sb);
@@ -500,7 +509,7 @@ export function copyStateInto(dst: HvState, src: HvState): HvState {
   for (let i = 0; i < src.vcpus.length; i++) {
     const s = src.vcpus[i];
     const d = dst.vcpus[i];
-    const b = 6 * P + 8 * i;
+    const b = vcpuSlot(P, i);
     d.runstate = s.runstate;
     d.isRunning = s.isRunning;
     d.processor = s.processor;

@@ -1,11 +1,12 @@
 /**
  * @module explore/search.case: the cases of the search's contract, shared by search.test.ts
- * (`npm test`: the quick ones) and search.long.test.ts (`npm run test:long`: the two that
- * explore thousands of states four times over). The search does not depend on who expands its records, or when (explorer.ts `search`, the
- * contract `explore --workers` rests on): a driver that hands batches to several expanders of
- * its own, expands them out of order — the newest first — and answers in order gets the result
- * of explore(), field for field (but the clock), for designs, mutants with their shortest
- * counterexamples, the preemption and depth bounds, credit, and the liveness graph.
+ * (`npm test`: the quick ones) and search.long.test.ts (`npm run test:long`: the two that explore
+ * thousands of states four times over). The contract (explorer.ts `search`, what `explore
+ * --workers` rests on): the search does not depend on who expands its records, or when — a
+ * driver that hands batches to several expanders of its own, expands them out of order (the
+ * newest first) and answers in order gets the result of explore(), field for field (but the
+ * clock), for designs, mutants with their shortest counterexamples, the preemption and depth
+ * bounds, credit, and the liveness graph.
  */
 import { expect, it } from 'vitest';
 import { Expander, newExpansion, type Expansion } from './expand.ts';
@@ -20,7 +21,7 @@ import { StoredStates } from './stored.ts';
  * has it: its `known` spares encodings, and its stored states number a scheduler's data for
  * the search too — what a scheduler other than rr needs).
  */
-export function scrambled(spec: ExploreSpec, o: ExploreOptions, k: number, batch: number, inflight: number): ExploreResult {
+function scrambled(spec: ExploreSpec, o: ExploreOptions, k: number, batch: number, inflight: number): ExploreResult {
   const setup = resolveSpec(spec);
   const xo = expandOptions(o);
   const xs = Array.from({ length: Math.max(k, 1) }, () => new Expander(setup, xo));
@@ -53,7 +54,7 @@ export function scrambled(spec: ExploreSpec, o: ExploreOptions, k: number, batch
 
 // Plans: [expanders (0: the context's own), batch, inflight].
 const PLANS = [[2, 5, 3], [3, 48, 6], [0, 7, 4]];
-export const CASES: { name: string; spec: ExploreSpec; o?: ExploreOptions; plans?: number[][] }[] = [
+const CASES: { name: string; spec: ExploreSpec; o?: ExploreOptions; plans?: number[][] }[] = [
   { name: 'SMALL_SPEC, 6,000 states', spec: SMALL_SPEC, o: { maxStates: 6000 } },
   { name: 'no reductions, liveness, to completion', spec: { ...SMALL_SPEC, domains: 'int*1' }, o: { reduction: false, liveness: true } },
   { name: 'the default configuration, 4,000 states', spec: DEFAULT_SPEC, o: { maxStates: 4000 } },

@@ -69,10 +69,8 @@
 import { invariant } from '../base/index.ts';
 import { hvToken, type CFrame, type RegStore } from '../machine/index.ts';
 import { NONE, type HvState, type VcpuStack } from '../hv/index.ts';
-import { renamableSchedData } from '../sim/index.ts';
+import { gatherShadows, identityRenaming, renamableSchedData, valueCode, type Renaming, type Shadows } from '../sim/index.ts';
 import { cloneForExplore } from './model.ts';
-
-const HV_TOKEN_BASE = 0xffff0000;
 
 /** A stable text of plain scheduler data (non-finite numbers kept apart from null). */
 function schedKey(d: unknown): string {
@@ -89,7 +87,6 @@ export class StoredStates {
   readonly cur: HvState;
   private readonly R: number;
   private readonly V: number;
-  private readonly P: number;
   private readonly staleBase: number;
   private readonly rr: boolean;
   private readonly frameRegions: FrameRegion[] = [];
@@ -106,7 +103,7 @@ export class StoredStates {
     this.cur = cur;
     this.R = st0.cfg.arch.nregs;
     this.V = st0.vcpus.length;
-    this.P = st0.pcpus.length;
+    this.identity = identityRenaming(st0);
     this.staleBase = 1 + this.V * this.R;
     this.rr = renamableSchedData(st0);
     // A slot word is code × 64 + owner + 2: owners NO_OWNER, HV_OWNER and domains 0..61.
@@ -127,24 +124,13 @@ export class StoredStates {
 
   // ---- α ----------------------------------------------------------------------------------
 
-  /** The vcpus' shadows of the state being encoded, by id (gathered once per record). */
-  private readonly shadows: Uint32Array[] = [];
+  /** The shadows of the state being encoded (gathered once per record) and the identity renaming its codes are under. */
+  private readonly shadows: Shadows = { list: [], first: 0 };
+  private readonly identity: Renaming;
 
-  /** The code × 64 + owner word of value x, owner o, in a slot of register r (`shadows` holds the state's). */
+  /** The code × 64 + owner word of value x, owner o, in a slot of register r: the canonical encoding's code (valueCode), unrenamed. */
   private slot(r: number, x: number, o: number): number {
-    let code = 1;
-    if (x === 0) code = 0;
-    else if (x >= HV_TOKEN_BASE) code = 2 + (x & 0xffff);
-    else {
-      const sh = this.shadows;
-      for (let v = this.P; v < sh.length; v++) {
-        if (sh[v][r] === x) {
-          code = 100 + v;
-          break;
-        }
-      }
-    }
-    return code * 64 + o + 2;
+    return valueCode(this.shadows, r, x, this.identity) * 64 + o + 2;
   }
 
   /**
@@ -183,8 +169,7 @@ export class StoredStates {
    */
   encodeInto(st: HvState, w: Int32Array, at: number): number {
     let n = at;
-    this.shadows.length = 0;
-    for (const v of st.vcpus) this.shadows.push(v.shadow);
+    gatherShadows(st, this.shadows);
     const frames = (fs: readonly CFrame[]): void => {
       const fns = st.cfg.arch.cframes.functions;
       w[n++] = fs.length;

@@ -3,7 +3,7 @@
  * in place by one atomic step (what the drivers use, for speed); `step` is the pure form —
  * clone, then apply — for the explorer. `enabled` lists the choices a state allows.
  */
-import { invariant, modelBug } from '../base/index.ts';
+import { modelBug } from '../base/index.ts';
 import { cloneRegStore, clonePcpuHw, cloneCFrame } from '../machine/index.ts';
 import { CTL, NONE, PHASE, RUNSTATE, irqsOff, sleepSyncDone, doGuest, doIpi, doSaved, doDeferredSync, doSchedule, doControlWait, doControlSync, doSwitch, doSwitchLate, doSwitchPrep, doSyncDone, doTimer, doWake, type HvPcpu, type HvState } from '../hv/index.ts';
 import type { Choice } from './choice.ts';
@@ -252,8 +252,12 @@ export function identityRenaming(st: HvState): Renaming {
 
 const HV_TOKEN_BASE = 0xffff0000;
 
-/** Canonical code of value x in a slot of register r (see canonicalWords); `sh`: the state's shadows (shadowsOf). */
-function valueCode(sh: Shadows, r: number, x: number, ren: Renaming): number {
+/**
+ * Canonical code of value x in a slot of register r (see canonicalWords) under the renaming ren;
+ * `sh`: the state's shadows (gatherShadows). The explorer's stored states (explore/stored) keep
+ * the same code, under the identity.
+ */
+export function valueCode(sh: Shadows, r: number, x: number, ren: Renaming): number {
   if (x === 0) return 0; // an empty slot
   if (x >= HV_TOKEN_BASE) return 2 + ren.p[x & 0xffff]; // hypervisor scratch of pcpu (x & 0xffff): a constant, renamed with the pcpu
   const list = sh.list;
@@ -262,18 +266,20 @@ function valueCode(sh: Shadows, r: number, x: number, ren: Renaming): number {
 }
 
 /** The vcpus' shadows by id, gathered once per encoding (`first`: the first guest vcpu; idle vcpus write nothing). */
-interface Shadows {
+export interface Shadows {
   list: Uint32Array[];
   first: number;
 }
-const encShadows: Shadows = { list: [], first: 0 };
-function shadowsOf(st: HvState): Shadows {
+
+/** Gather st's shadows into `sh` (the caller's, reused from state to state) and return it. */
+export function gatherShadows(st: HvState, sh: Shadows): Shadows {
   const vs = st.vcpus;
-  encShadows.list.length = 0;
-  for (let v = 0; v < vs.length; v++) encShadows.list.push(vs[v].shadow);
-  encShadows.first = st.pcpus.length;
-  return encShadows;
+  sh.list.length = 0;
+  for (let v = 0; v < vs.length; v++) sh.list.push(vs[v].shadow);
+  sh.first = st.pcpus.length;
+  return sh;
 }
+const encShadows: Shadows = { list: [], first: 0 };
 
 /**
  * Every register of `val` as a slot word (valueCode × 128), written straight into the buffer: the
@@ -372,7 +378,7 @@ export function canonicalWords(st: HvState, out: WordBuf, ren: Renaming = identi
   const V = WORD_VCPU;
   const Q = WORD_PCPU;
   out.marks.length = 0;
-  const sh = shadowsOf(st);
+  const sh = gatherShadows(st, encShadows);
   for (let np = 0; np < P; np++) {
     out.marks.push(out.n);
     const p = st.pcpus[ren.pInv[np]];
