@@ -21,7 +21,7 @@ import { getArch } from '../arch/index.ts';
 import { Checker, type Violation } from '../check/index.ts';
 import { InputError, invariant } from '../base/index.ts';
 import { IPI_RESCHED } from '../machine/index.ts';
-import { NONE, designFor, getDesign, getScheduler, isContractName, CONTRACT_NAMES, type ContractName, type HvState, type Mutations, type Scheduler, type SwitchDesign, type HvTracer, type VcpuStack } from '../hv/index.ts';
+import { NONE, cloneFlat, copyFlatInto, designFor, getDesign, getScheduler, isContractName, CONTRACT_NAMES, type ContractName, type HvState, type Mutations, type Scheduler, type SwitchDesign, type HvTracer } from '../hv/index.ts';
 import { MUTANTS } from '../mutants/index.ts';
 import { credit } from '../hv/sched/credit/index.ts';
 import { parseDomains, type DomainSpec } from '../scenario/index.ts';
@@ -214,7 +214,6 @@ export function initialState(s: ExploreSetup, tracer: HvTracer | null = null): H
   const st0 = buildState({ arch: s.arch, design: s.design, sched: s.sched, pcpus: s.spec.pcpus, domains: s.domains, seconds: 1, observer: null, tracer, mutations: s.mutations, contract: s.spec.contract });
   const cfg = { ...st0.cfg, profiles: st0.cfg.profiles.map((p, i) => ({ ...p, writesPerSegment: st0.cfg.profileRegs[i].length })) };
   const st: HvState = { ...st0, cfg };
-  packState(st);
   normaliseTime(st);
   return st;
 }
@@ -234,160 +233,20 @@ function clonePlain<T>(x: T): T {
   return x;
 }
 
-type Typed = Uint32Array | Int16Array | Uint8Array | Int32Array;
-
 /**
- * Move every typed array of the state into one ArrayBuffer (in place: same lengths, same
- * values), so that cloning copies one buffer and makes views, instead of allocating a backing
- * store per register file.
- */
-export function packState(st: HvState): void {
-  const arrs = typedSlots(st).filter((a): a is Typed => a !== null);
-  let bytes = 0;
-  for (const a of arrs) bytes = ((bytes + 7) & ~7) + a.byteLength;
-  const buf = new ArrayBuffer((bytes + 7) & ~7);
-  let off = 0;
-  const views = arrs.map((a) => {
-    off = (off + 7) & ~7;
-    const C = a.constructor as new (b: ArrayBuffer, o: number, n: number) => Typed;
-    const v = new C(buf, off, a.length);
-    v.set(a as never);
-    off += a.byteLength;
-    return v;
-  });
-  let i = 0;
-  for (const p of st.pcpus) {
-    p.regs.val = views[i++] as Uint32Array;
-    p.regs.own = views[i++] as Int16Array;
-    p.frame.val = views[i++] as Uint32Array;
-    p.frame.own = views[i++] as Int16Array;
-    p.frameValid = views[i++] as Uint8Array;
-    p.loaded = views[i++] as Int32Array;
-  }
-  for (const v of st.vcpus) {
-    v.area.val = views[i++] as Uint32Array;
-    v.area.own = views[i++] as Int16Array;
-    v.shadow = views[i++] as Uint32Array;
-    if (v.stack) {
-      v.stack.frame.val = views[i++] as Uint32Array;
-      v.stack.frame.own = views[i++] as Int16Array;
-      v.stack.frameValid = views[i++] as Uint8Array;
-      v.stack.ctx.val = views[i++] as Uint32Array;
-      v.stack.ctx.own = views[i++] as Int16Array;
-    }
-  }
-  layouts.set(st.cfg, layoutOf(st, buf));
-}
-
-/**
- * Where packState put each typed array, by home slot: pcpu p's arrays from pcpuSlot(p) and vcpu
- * v's from vcpuSlot(P, v), each at + k with k in typedSlots' order (a pcpu's regs val, own, frame
- * val, own, frameValid, loaded; a vcpu's area val, own, shadow, then its stack's frame val, own,
- * frameValid, ctx val, own: -1 when it had no stack).
- */
-interface Layout {
-  offset: Int32Array;
-  length: Int32Array;
-  kind: (new (b: ArrayBufferLike, o: number, n: number) => Typed)[];
-}
-const layouts = new WeakMap<object, Layout>();
-const PCPU_SLOTS = 6;
-const VCPU_SLOTS = 8;
-const pcpuSlot = (p: number) => PCPU_SLOTS * p;
-const vcpuSlot = (P: number, v: number) => PCPU_SLOTS * P + VCPU_SLOTS * v;
-
-function layoutOf(st: HvState, buf: ArrayBuffer): Layout {
-  const arrs = typedSlots(st);
-  const n = arrs.length;
-  const l: Layout = { offset: new Int32Array(n).fill(-1), length: new Int32Array(n), kind: new Array(n).fill(Uint8Array) };
-  arrs.forEach((a, i) => {
-    if (!a) return;
-    invariant(a.buffer === buf, 'packState: a typed array outside the packed buffer');
-    l.offset[i] = a.byteOffset;
-    l.length[i] = a.length;
-    l.kind[i] = a.constructor as Layout['kind'][number];
-  });
-  return l;
-}
-
-/**
- * A packed state's home views: views of its buffer where its layout puts each array (null for
- * a slot the layout leaves empty), made once per buffer. A field holding its state's home view
- * is known to sit where the layout says without reading the view's byteOffset, length or
- * buffer — accessors that, polymorphic over four element types, were a tenth of the explorer's
- * time — so copyStateInto and cloneForExplore compare object identities and look at a view only
- * where a design moved one. Null for a state packState did not lay out.
- */
-const homes = new WeakMap<ArrayBufferLike, (Typed | null)[]>();
-function homesOf(st: HvState, buf: ArrayBufferLike): (Typed | null)[] | null {
-  let h = homes.get(buf);
-  if (h) return h;
-  const l = layouts.get(st.cfg);
-  if (!l || buf.byteLength !== ((st.pcpus[0].regs.val.buffer as ArrayBuffer).byteLength)) return null;
-  // The state's own views where they already sit at home (so that its fields hit the fast path), new ones elsewhere.
-  const own = typedSlots(st);
-  h = [];
-  for (let i = 0; i < l.offset.length; i++) {
-    const a = own[i];
-    if (l.offset[i] < 0) h.push(null);
-    else if (a && a.buffer === buf && a.byteOffset === l.offset[i] && a.length === l.length[i] && a.constructor === l.kind[i]) h.push(a);
-    else h.push(new l.kind[i](buf, l.offset[i], l.length[i]));
-  }
-  homes.set(buf, h);
-  return h;
-}
-
-/** A state's typed arrays by home slot (Layout), null where a vcpu has no stack. */
-function typedSlots(st: HvState): (Typed | null)[] {
-  const out: (Typed | null)[] = [];
-  for (const p of st.pcpus) out.push(p.regs.val, p.regs.own, p.frame.val, p.frame.own, p.frameValid, p.loaded);
-  for (const v of st.vcpus) {
-    out.push(v.area.val, v.area.own, v.shadow);
-    const k = v.stack;
-    if (k) out.push(k.frame.val, k.frame.own, k.frameValid, k.ctx.val, k.ctx.own);
-    else for (let k = 3; k < VCPU_SLOTS; k++) out.push(null);
-  }
-  return out;
-}
-
-/**
- * cloneState (sim/step.ts) for the explorer: the same deep copy, except that metrics are shared
- * (nothing in the model reads them to decide anything), scheduler data is copied as plain data
- * instead of through structuredClone, and the typed arrays of a packed state (packState) are
- * copied as one buffer.
+ * cloneState (sim/step.ts) for the explorer: the same copy of the flat state, except that
+ * metrics are shared (nothing in the model reads them to decide anything), scheduler data is
+ * copied as plain data instead of through structuredClone, and C frames are shared (never
+ * written after their prologue).
  */
 export function cloneForExplore(st: HvState): HvState {
-  const ob = st.pcpus[0].regs.val.buffer;
-  const nb = (ob as ArrayBuffer).slice(0);
-  const ho = homesOf(st, ob);
-  const hn = ho && homesOf(st, nb);
-  const P = st.pcpus.length;
+  const { buf, pcpus, vcpus } = cloneFlat(st, false);
   return {
     cfg: st.cfg,
-    pcpus: st.pcpus.map((p, i) => {
-      const b = pcpuSlot(i);
-      return {
-        ...p,
-        regs: { val: pick(null, p.regs.val, b, hn, ho, nb, ob), own: pick(null, p.regs.own, b + 1, hn, ho, nb, ob) },
-        frame: { val: pick(null, p.frame.val, b + 2, hn, ho, nb, ob), own: pick(null, p.frame.own, b + 3, hn, ho, nb, ob) },
-        frameValid: pick(null, p.frameValid, b + 4, hn, ho, nb, ob),
-        ipis: p.ipis.map((x) => ({ ...x })),
-        loaded: pick(null, p.loaded, b + 5, hn, ho, nb, ob),
-        cframes: p.cframes.slice(), // C frames are never written after their prologue: shared
-        deferredAcks: p.deferredAcks.slice(),
-        ctlQueue: p.ctlQueue.slice(),
-        ctlPaused: p.ctlPaused.slice(),
-      };
-    }),
-    vcpus: st.vcpus.map((v, i) => {
-      const b = vcpuSlot(P, i);
-      return {
-        ...v,
-        area: { val: pick(null, v.area.val, b, hn, ho, nb, ob), own: pick(null, v.area.own, b + 1, hn, ho, nb, ob) },
-        shadow: pick(null, v.shadow, b + 2, hn, ho, nb, ob),
-        stack: v.stack && stackCopy(null, v.stack, b, hn, ho, nb, ob),
-      };
-    }),
+    layout: st.layout,
+    buf,
+    pcpus,
+    vcpus,
     domains: st.domains,
     schedData: clonePlain(st.schedData),
     step: st.step,
@@ -396,142 +255,18 @@ export function cloneForExplore(st: HvState): HvState {
   };
 }
 
-// `s` as a view of `db` at its own offset when it lives in the packed buffer `sb` (what
-// cloneForExplore makes: designs that move register files between pcpus and vcpus, per-vcpu
-// stacks, keep two names for one region), else a fresh copy.
-function view<T extends Typed>(s: T, sb: ArrayBufferLike, db: ArrayBufferLike): T {
-  if (s.buffer !== sb) return s.slice() as T;
-  const C = s.constructor as new (b: ArrayBufferLike, o: number, n: number) => T;
-  return new C(db, s.byteOffset, s.length);
-}
-
-// The same, reusing `d` when it already is that view (nothing moved).
-function into<T extends Typed>(d: T, s: T, db: ArrayBufferLike, sb: ArrayBufferLike): T {
-  return s.buffer === sb && d.buffer === db && d.byteOffset === s.byteOffset && d.length === s.length && d.constructor === s.constructor ? d : view(s, sb, db);
-}
-
-type Homes = (Typed | null)[] | null;
-
-/**
- * What field `s` of the source (home slot i) becomes in the copy, whose field holds `d` (null: a
- * new state): the copy's home view when `s` is the source's (the common case: no typed array is
- * looked at), else `into` / `view`.
- */
-function pick<T extends Typed>(d: T | null, s: T, i: number, hd: Homes, hs: Homes, db: ArrayBufferLike, sb: ArrayBufferLike): T {
-  if (hs !== null && hd !== null && s === hs[i]) return hd[i] as T;
-  return d === null ? view(s, sb, db) : into(d, s, db, sb);
-}
-
-/** A vcpu's stack (home slots b + 3 ..) copied into `d` (null: a new one). */
-function stackCopy(d: VcpuStack | null, s: VcpuStack, b: number, hd: Homes, hs: Homes, db: ArrayBufferLike, sb: ArrayBufferLike): VcpuStack {
-  const frame = { val: pick(d && d.frame.val, s.frame.val, b + 3, hd, hs, db, sb), own: pick(d && d.frame.own, s.frame.own, b + 4, hd, hs, db, sb) };
-  const frameValid = pick(d && d.frameValid, s.frameValid, b + 5, hd, hs, db, sb);
-  const ctx = { val: pick(d && d.ctx.val, s.ctx.val, b + 6, hd, hs, db, sb), own: pick(d && d.ctx.own, s.ctx.own, b + 7, hd, hs, db, sb) };
-  if (!d) return { frame, frameValid, cframes: s.cframes.slice(), ctx };
-  d.frame.val = frame.val;
-  d.frame.own = frame.own;
-  d.frameValid = frameValid;
-  d.cframes = copyArr(d.cframes, s.cframes);
-  d.ctx.val = ctx.val;
-  d.ctx.own = ctx.own;
-  return d;
-}
-
-function copyArr<T>(d: T[], s: readonly T[]): T[] {
-  const n = s.length;
-  // Shorten only when longer (setting length is slow even when it does not change it); writing
-  // at d.length appends, so d stays a packed array.
-  if (d.length > n) d.length = n;
-  for (let i = 0; i < n; i++) d[i] = s[i];
-  return d;
-}
-
 /**
  * Make `dst` a copy of `src` (cloneForExplore's result, without allocating): `dst` must be a
- * state of the same configuration made by cloneForExplore or initialState (packed), and shares
- * nothing mutable with `src` afterwards — except what cloneForExplore shares too (metrics,
- * domains, cfg; C frames, which are never written after their prologue; pending IPI records,
- * whose only field written after sending, `at`, is always 0 in a normalised state). The explorer
- * recycles states this way (a state found already visited, a state already expanded): allocation
- * and garbage collection were half its time. Every field of HvPcpu and Vcpu is listed here; a
- * test compares copyStateInto with cloneForExplore field by field, so a new field that is
- * forgotten fails it.
+ * state of the same configuration, and shares nothing mutable with `src` afterwards — except
+ * what cloneForExplore shares too (metrics, domains, cfg; C frames, which are never written
+ * after their prologue; pending IPI records, whose only field written after sending, `at`, is
+ * always 0 in a normalised state). The explorer recycles states this way (a state found
+ * already visited, a state already expanded): allocation and garbage collection were half its
+ * time. Every scalar of every pcpu and vcpu is in the flat buffer (one `set`, copyFlatInto); a
+ * test compares copyStateInto with cloneForExplore field by field.
  */
 export function copyStateInto(dst: HvState, src: HvState): HvState {
-  const sb = src.pcpus[0].regs.val.buffer;
-  const db = dst.pcpus[0].regs.val.buffer;
-  invariant(sb.byteLength === db.byteLength, 'copyStateInto: states of different configurations');
-  new Uint8Array(db).set(new Uint8Array(sb));
-  const hs = homesOf(src, sb);
-  const hd = hs && homesOf(dst, db);
-  const P = src.pcpus.length;
-  for (let i = 0; i < P; i++) {
-    const s = src.pcpus[i];
-    const d = dst.pcpus[i];
-    const b = pcpuSlot(i);
-    d.clock = s.clock;
-    d.regs.val = pick(d.regs.val, s.regs.val, b, hd, hs, db, sb);
-    d.regs.own = pick(d.regs.own, s.regs.own, b + 1, hd, hs, db, sb);
-    d.frame.val = pick(d.frame.val, s.frame.val, b + 2, hd, hs, db, sb);
-    d.frame.own = pick(d.frame.own, s.frame.own, b + 3, hd, hs, db, sb);
-    d.frameValid = pick(d.frameValid, s.frameValid, b + 4, hd, hs, db, sb);
-    d.ptbase = s.ptbase;
-    d.ipis = copyArr(d.ipis, s.ipis);
-    d.online = s.online;
-    d.current = s.current;
-    d.loaded = pick(d.loaded, s.loaded, b + 5, hd, hs, db, sb);
-    d.phase = s.phase;
-    d.prev = s.prev;
-    d.next = s.next;
-    d.waitPcpu = s.waitPcpu;
-    d.ackAt = s.ackAt;
-    d.softirq = s.softirq;
-    d.lockHeld = s.lockHeld;
-    d.lockAt = s.lockAt;
-    d.notFinalised = s.notFinalised;
-    d.entryPath = s.entryPath;
-    d.timerAt = s.timerAt;
-    d.nextTick = s.nextTick;
-    d.sliceEnd = s.sliceEnd;
-    d.cframes = copyArr(d.cframes, s.cframes);
-    d.deferredAcks = copyArr(d.deferredAcks, s.deferredAcks);
-    d.pendingNvFrom = s.pendingNvFrom;
-    d.pendingNvTo = s.pendingNvTo;
-    d.ctlOp = s.ctlOp;
-    d.ctlTarget = s.ctlTarget;
-    d.ctlArg = s.ctlArg;
-    d.ctlQueue = copyArr(d.ctlQueue, s.ctlQueue);
-    d.ctlPaused = copyArr(d.ctlPaused, s.ctlPaused);
-    d.unitEnabled = s.unitEnabled;
-    d.unitOwner = s.unitOwner;
-    d.xrstorFrom = s.xrstorFrom;
-  }
-  for (let i = 0; i < src.vcpus.length; i++) {
-    const s = src.vcpus[i];
-    const d = dst.vcpus[i];
-    const b = vcpuSlot(P, i);
-    d.runstate = s.runstate;
-    d.isRunning = s.isRunning;
-    d.processor = s.processor;
-    d.dirtyPcpu = s.dirtyPcpu;
-    d.pauseCount = s.pauseCount;
-    d.migrating = s.migrating;
-    d.area.val = pick(d.area.val, s.area.val, b, hd, hs, db, sb);
-    d.area.own = pick(d.area.own, s.area.own, b + 1, hd, hs, db, sb);
-    d.shadow = pick(d.shadow, s.shadow, b + 2, hd, hs, db, sb);
-    d.wakeAt = s.wakeAt;
-    d.wakePcpu = s.wakePcpu;
-    d.writeCursor = s.writeCursor;
-    d.affinity = s.affinity;
-    d.guestCycles = s.guestCycles;
-    // A per-vcpu stack is absent while its vcpu runs (its pcpu has it): present or not as in src.
-    d.stack = s.stack ? stackCopy(d.stack, s.stack, b, hd, hs, db, sb) : null;
-    d.unitDirty = s.unitDirty;
-    d.unitUsed = s.unitUsed;
-    d.unitLastCpu = s.unitLastCpu;
-    d.unitCounters = s.unitCounters;
-    d.xstateBv = s.xstateBv;
-  }
+  copyFlatInto(dst, src);
   dst.domains = src.domains;
   dst.schedData = clonePlain(src.schedData);
   dst.step = src.step;

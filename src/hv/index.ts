@@ -1,5 +1,6 @@
 /** @module hv: the hypervisor model — state, the scheduling core, switch designs, schedulers. */
 export * from './model.ts';
+export * from './state/index.ts';
 export * from './contract.ts';
 export * from './ops.ts';
 export * from './core.ts';

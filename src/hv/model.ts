@@ -14,6 +14,7 @@ import type { GuestProfile } from '../guest/index.ts';
 import type { SwitchDesign } from './switch/types.ts';
 import type { Scheduler } from './sched/types.ts';
 import type { Contract } from './contract.ts';
+import type { StateLayout } from './state/layout.ts';
 
 /** Where a pcpu stands between two atomic steps. IRQs are enabled at every boundary. */
 export const PHASE = {
@@ -105,7 +106,6 @@ export interface HvPcpu extends Pcpu {
    * riscv64 sstatus.FS/VS != Off. Only classes of role fp or vector are ever cleared (unitMask);
    * every bit is set at boot, and designs that never clear one behave as before. A guest write
    * to a register of a disabled class takes the "unavailable" trap first (core doGuest).
-   * A plain number (not a typed array) so that the shallow pcpu copy of cloneState copies it.
    */
   unitEnabled: number;
   /**
@@ -323,6 +323,10 @@ export interface Mutations {
 
 export interface HvState {
   readonly cfg: HvConfig;
+  /** Where each pcpu's and vcpu's scalars and register files sit in `buf` (hv/state/layout). */
+  readonly layout: StateLayout;
+  /** The flat state: every scalar of the pcpus and vcpus, and their register files at home. */
+  readonly buf: ArrayBuffer;
   pcpus: HvPcpu[];
   vcpus: Vcpu[];
   domains: Domain[];

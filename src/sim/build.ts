@@ -7,9 +7,10 @@
 import type { Arch } from '../arch/index.ts';
 import { ENTRY_PATHS } from '../arch/index.ts';
 import { UnsupportedError } from '../base/index.ts';
-import { newPcpu, newRegStore } from '../machine/index.ts';
+import { HV_OWNER, NO_OWNER, type RegStore } from '../machine/index.ts';
 import { PROFILES, profileIndex, profileRegs } from '../guest/index.ts';
 import { NONE, PHASE, RUNSTATE, newMetrics, type HvConfig, type HvPcpu, type HvState, type Vcpu, type Domain, type HvObserver, type HvTracer, type Mutations } from '../hv/index.ts';
+import { FlatPcpu, FlatVcpu, newHomes, pcpuSlot, pcpuWords, stateLayout, vcpuSlot, vcpuWords } from '../hv/index.ts';
 import { callChain, CONTRACTS, DEFAULT_CONTRACT, type ContractName, type SwitchDesign, type Scheduler } from '../hv/index.ts';
 import type { DomainSpec } from '../scenario/index.ts';
 
@@ -52,8 +53,42 @@ export function buildState(o: BuildOptions): HvState {
   };
   const nclasses = arch.classes.length;
   const allAff = o.pcpus >= 31 ? -1 >>> 0 : (1 << o.pcpus) - 1;
+  // The flat state (hv/state/layout): one buffer for every scalar and register file.
+  const P = o.pcpus;
+  const V = P + o.domains.reduce((n, d) => n + d.vcpus, 0);
+  const stacked = o.design.stack === 'per-vcpu';
+  const layout = stateLayout(P, V, arch.nregs, nclasses, (v) => stacked && v >= P);
+  const buf = new ArrayBuffer(layout.bytes);
+  const home = newHomes(layout, buf);
+  const store = (b: number, owner: number): RegStore => {
+    const s = { val: home[b] as Uint32Array, own: home[b + 1] as Int16Array };
+    s.own.fill(owner);
+    return s;
+  };
+  const newVcpu = (id: number, domain: number, name: string, isIdle: boolean, profile: number, processor: number): FlatVcpu => {
+    const b = vcpuSlot(P, id);
+    const w = vcpuWords(layout, buf, id);
+    const v = new FlatVcpu(id, domain, name, isIdle, profile, w.i, w.f, store(b, NO_OWNER), home[b + 2] as Uint32Array, null);
+    v.runstate = isIdle ? RUNSTATE.RUNNING : RUNSTATE.RUNNABLE;
+    v.isRunning = false;
+    v.processor = processor;
+    v.dirtyPcpu = NONE;
+    v.pauseCount = 0;
+    v.migrating = false;
+    v.wakeAt = Infinity;
+    v.wakePcpu = processor;
+    v.writeCursor = 0;
+    v.affinity = allAff;
+    v.guestCycles = 0;
+    v.unitDirty = 0;
+    v.unitUsed = 0;
+    v.unitLastCpu = NONE;
+    v.unitCounters = 0;
+    v.xstateBv = 0;
+    return v;
+  };
   const vcpus: Vcpu[] = [];
-  for (let p = 0; p < o.pcpus; p++) vcpus.push(newVcpu(arch, p, NONE, `idle${p}`, true, 0, p, allAff));
+  for (let p = 0; p < P; p++) vcpus.push(newVcpu(p, NONE, `idle${p}`, true, 0, p));
   const domains: Domain[] = [];
   let token = 1;
   let place = 0;
@@ -61,7 +96,7 @@ export function buildState(o: BuildOptions): HvState {
     const ids: number[] = [];
     const prof = profileIndex(d.profile);
     for (let k = 0; k < d.vcpus; k++) {
-      const v = newVcpu(arch, vcpus.length, di, `d${di + 1}v${k}`, false, prof, place++ % o.pcpus, allAff);
+      const v = newVcpu(vcpus.length, di, `d${di + 1}v${k}`, false, prof, place++ % P);
       // Initial register values belong to the guest: the first thing it reads must be its own.
       for (let r = 0; r < arch.nregs; r++) {
         v.area.val[r] = token;
@@ -74,88 +109,60 @@ export function buildState(o: BuildOptions): HvState {
     domains.push({ id: di, name: `d${di + 1}`, weight: d.weight, cap: d.cap, profile: d.profile, vcpus: ids });
   });
   const pcpus: HvPcpu[] = [];
-  for (let p = 0; p < o.pcpus; p++) {
-    pcpus.push({
-      ...newPcpu(p, arch.nregs),
-      current: p,
-      loaded: new Int32Array(nclasses).fill(p),
-      idle: p,
-      phase: PHASE.SOFTIRQ, // every pcpu starts in its idle loop with a schedule pending
-      prev: NONE,
-      next: NONE,
-      waitPcpu: NONE,
-      ackAt: NONE,
-      softirq: true,
-      lockHeld: false,
-      lockAt: 0,
-      notFinalised: false,
-      entryPath: NONE,
-      timerAt: Infinity,
-      nextTick: 0,
-      sliceEnd: Infinity,
-      cframes: [],
-      deferredAcks: [],
-      pendingNvFrom: NONE,
-      pendingNvTo: NONE,
-      ctlOp: NONE,
-      ctlTarget: NONE,
-      ctlArg: 0,
-      ctlQueue: [],
-      ctlPaused: [],
-      unitEnabled: ~0,
-      unitOwner: NONE,
-      xrstorFrom: NONE,
-    });
+  for (let p = 0; p < P; p++) {
+    const b = pcpuSlot(p);
+    const w = pcpuWords(layout, buf, p);
+    const loaded = home[b + 5] as Int32Array;
+    loaded.fill(p);
+    const pc = new FlatPcpu(p, w.i, w.f, store(b, HV_OWNER), store(b + 2, NO_OWNER), home[b + 4] as Uint8Array, loaded, [], [], [], [], []);
+    pc.clock = 0;
+    pc.ptbase = HV_OWNER;
+    pc.online = true;
+    pc.current = p;
+    pc.phase = PHASE.SOFTIRQ; // every pcpu starts in its idle loop with a schedule pending
+    pc.prev = NONE;
+    pc.next = NONE;
+    pc.waitPcpu = NONE;
+    pc.ackAt = NONE;
+    pc.softirq = true;
+    pc.lockHeld = false;
+    pc.lockAt = 0;
+    pc.notFinalised = false;
+    pc.entryPath = NONE;
+    pc.timerAt = Infinity;
+    pc.nextTick = 0;
+    pc.sliceEnd = Infinity;
+    pc.pendingNvFrom = NONE;
+    pc.pendingNvTo = NONE;
+    pc.ctlOp = NONE;
+    pc.ctlTarget = NONE;
+    pc.ctlArg = 0;
+    pc.unitEnabled = ~0;
+    pc.unitOwner = NONE;
+    pc.xrstorFrom = NONE;
+    pcpus.push(pc);
   }
-  for (let p = 0; p < o.pcpus; p++) vcpus[p].isRunning = true;
-  if (o.design.stack === 'per-vcpu') {
+  for (let p = 0; p < P; p++) vcpus[p].isRunning = true;
+  if (stacked) {
     // A guest vcpu that never ran "returns" into continue_new_vcpu → reset_stack_and_jump to
     // the exit path, which restores its whole frame: the frame starts out holding everything.
     for (const v of vcpus) {
       if (v.isIdle) continue;
-      const frame = newRegStore(arch.nregs);
-      const frameValid = new Uint8Array(arch.nregs);
+      const b = vcpuSlot(P, v.id);
+      const frame = store(b + 3, NO_OWNER);
+      const frameValid = home[b + 5] as Uint8Array;
       for (const r of arch.hvRegs) {
         frame.val[r] = v.area.val[r];
         frame.own[r] = v.area.own[r];
         frameValid[r] = 1;
       }
-      v.stack = { frame, frameValid, cframes: [], ctx: newRegStore(arch.nregs) };
+      v.stack = { frame, frameValid, cframes: [], ctx: store(b + 6, NO_OWNER) };
     }
   }
-  const st: HvState = { cfg, pcpus, vcpus, domains, schedData: null, step: 0, nextToken: token, metrics: newMetrics() };
+  const st: HvState = { cfg, layout, buf, pcpus, vcpus, domains, schedData: null, step: 0, nextToken: token, metrics: newMetrics() };
   st.schedData = o.sched.init(st);
   // Every pcpu boots into its idle loop.
   for (let p = 0; p < o.pcpus; p++) callChain(st, p, arch.cframes.idle);
   st.metrics = newMetrics();
   return st;
-}
-
-function newVcpu(arch: Arch, id: number, domain: number, name: string, isIdle: boolean, profile: number, processor: number, affinity: number): Vcpu {
-  return {
-    id,
-    domain,
-    name,
-    isIdle,
-    runstate: isIdle ? RUNSTATE.RUNNING : RUNSTATE.RUNNABLE,
-    isRunning: false,
-    processor,
-    dirtyPcpu: NONE,
-    pauseCount: 0,
-    migrating: false,
-    area: newRegStore(arch.nregs),
-    shadow: new Uint32Array(arch.nregs),
-    wakeAt: Infinity,
-    wakePcpu: processor,
-    profile,
-    writeCursor: 0,
-    affinity,
-    guestCycles: 0,
-    stack: null,
-    unitDirty: 0,
-    unitUsed: 0,
-    unitLastCpu: NONE,
-    unitCounters: 0,
-    xstateBv: 0,
-  };
 }

@@ -4,8 +4,7 @@
  * clone, then apply — for the explorer. `enabled` lists the choices a state allows.
  */
 import { modelBug } from '../base/index.ts';
-import { cloneRegStore, clonePcpuHw, cloneCFrame } from '../machine/index.ts';
-import { CTL, NONE, PHASE, RUNSTATE, irqsOff, sleepSyncDone, doGuest, doIpi, doSaved, doDeferredSync, doSchedule, doControlWait, doControlSync, doSwitch, doSwitchLate, doSwitchPrep, doSyncDone, doTimer, doWake, type HvPcpu, type HvState } from '../hv/index.ts';
+import { cloneFlat, CTL, NONE, PHASE, RUNSTATE, irqsOff, sleepSyncDone, doGuest, doIpi, doSaved, doDeferredSync, doSchedule, doControlWait, doControlSync, doSwitch, doSwitchLate, doSwitchPrep, doSyncDone, doTimer, doWake, type HvPcpu, type HvState } from '../hv/index.ts';
 import type { Choice } from './choice.ts';
 
 /** Whether pcpu p has a hypervisor step to take (a `run` choice). A control operation's wait needs `st`. */
@@ -163,25 +162,15 @@ function wakeTarget(st: HvState, q: number): number {
   return st.pcpus[q].online ? q : st.pcpus.find((x) => x.online)!.id;
 }
 
-/** Deep copy of the state; configuration is shared by reference. */
+/** Deep copy of the state (a copy of its flat buffer, hv/state); configuration and domains are shared by reference. */
 export function cloneState(st: HvState): HvState {
+  const { buf, pcpus, vcpus } = cloneFlat(st, true);
   return {
     cfg: st.cfg,
-    pcpus: st.pcpus.map((p) => ({
-      ...p,
-      ...clonePcpuHw(p),
-      loaded: p.loaded.slice(),
-      cframes: p.cframes.map(cloneCFrame),
-      deferredAcks: p.deferredAcks.slice(),
-      ctlQueue: p.ctlQueue.slice(),
-      ctlPaused: p.ctlPaused.slice(),
-    })),
-    vcpus: st.vcpus.map((v) => ({
-      ...v,
-      area: cloneRegStore(v.area),
-      shadow: v.shadow.slice(),
-      stack: v.stack && { frame: cloneRegStore(v.stack.frame), frameValid: v.stack.frameValid.slice(), cframes: v.stack.cframes.map(cloneCFrame), ctx: cloneRegStore(v.stack.ctx) },
-    })),
+    layout: st.layout,
+    buf,
+    pcpus,
+    vcpus,
     domains: st.domains,
     schedData: structuredClone(st.schedData),
     step: st.step,
